@@ -1,0 +1,1 @@
+//! eventmap: news reports about the conflict in Afghanistan, turned into maps.

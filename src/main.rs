@@ -1,0 +1,2 @@
+//! The eventmap command line.
+fn main() {}
