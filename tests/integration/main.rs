@@ -1,0 +1,9 @@
+//! eventmap's integration tests, built into one binary.
+//!
+//! - `gazetteer_data`: invariants of the bundled gazetteer (real data);
+//! - `cli_gazetteer`: `eventmap gazetteer …` run as a process.
+
+mod util;
+
+mod cli_gazetteer;
+mod gazetteer_data;
