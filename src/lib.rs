@@ -4,9 +4,11 @@
 //! output; files are read and written only at the ends (`ingest`, `render`):
 //!
 //! - [`gazetteer`]: every place eventmap knows, and lookup by name;
-//! - [`render`]: GeoJSON layers;
+//! - [`ledger`]: control of each place over time;
+//! - [`render`]: GeoJSON layers, QGIS styles, PNG and SVG maps;
 //! - [`output`]: atomic file writes and spreadsheet-safe CSV cells.
 
 pub mod gazetteer;
+pub mod ledger;
 pub mod output;
 pub mod render;
