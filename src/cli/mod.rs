@@ -1,6 +1,8 @@
 //! Argument definitions and dispatch. Each subcommand is glue over the library.
 
+mod articles;
 mod gazetteer;
+mod places;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -16,6 +18,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     gazetteer: Option<PathBuf>,
 
+    /// Print no warnings (errors are still printed).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+
+    /// Worker threads (default: all cores).
+    #[arg(long, global = true, value_name = "N")]
+    jobs: Option<usize>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -25,6 +35,8 @@ enum Command {
     /// Look up, list and export the gazetteer.
     #[command(subcommand)]
     Gazetteer(gazetteer::GazetteerCommand),
+    /// Every place each article names: one CSV row (or JSON object) per mention.
+    Places(places::PlacesArgs),
 }
 
 /// How a run ended, for the exit code.
@@ -51,9 +63,13 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<Outcome> {
+    if let Some(jobs) = cli.jobs {
+        rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global()?;
+    }
     let gazetteer = load_gazetteer(cli.gazetteer.as_deref())?;
     match cli.command {
         Command::Gazetteer(command) => gazetteer::run(command, &gazetteer),
+        Command::Places(args) => places::run(args, &gazetteer, cli.quiet),
     }
 }
 
@@ -75,4 +91,57 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 pub enum TableFormat {
     Csv,
     Json,
+}
+
+/// Rows to standard output, as CSV with a header or as a JSON array written as it goes.
+pub enum RowSink {
+    Csv(csv::Writer<std::io::BufWriter<std::io::Stdout>>),
+    Json(JsonArray<std::io::BufWriter<std::io::Stdout>>),
+}
+
+impl RowSink {
+    pub fn new(format: TableFormat, header: &[&str]) -> Result<RowSink> {
+        let out = std::io::BufWriter::new(std::io::stdout());
+        Ok(match format {
+            TableFormat::Csv => {
+                let mut csv = csv::Writer::from_writer(out);
+                csv.write_record(header)?;
+                RowSink::Csv(csv)
+            }
+            TableFormat::Json => RowSink::Json(JsonArray::new(out)),
+        })
+    }
+
+    pub fn finish(self) -> Result<()> {
+        match self {
+            RowSink::Csv(mut csv) => csv.flush()?,
+            RowSink::Json(json) => json.finish()?,
+        }
+        Ok(())
+    }
+}
+
+/// A JSON array written one element at a time.
+pub struct JsonArray<W: Write> {
+    out: W,
+    first: bool,
+}
+
+impl<W: Write> JsonArray<W> {
+    pub fn new(out: W) -> JsonArray<W> {
+        JsonArray { out, first: true }
+    }
+
+    pub fn push(&mut self, value: &serde_json::Value) -> Result<()> {
+        self.out.write_all(if self.first { b"[\n" } else { b",\n" })?;
+        self.first = false;
+        serde_json::to_writer(&mut self.out, value)?;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        self.out.write_all(if self.first { b"[]\n" } else { b"\n]\n" })?;
+        self.out.flush()?;
+        Ok(())
+    }
 }

@@ -281,7 +281,7 @@ impl NameIndex {
         }
         scored.sort_by(|a, b| {
             a.0.cmp(&b.0)
-                .then(entries[a.1 as usize].kind.cmp(&entries[b.1 as usize].kind))
+                .then(entries[a.1 as usize].rank().cmp(&entries[b.1 as usize].rank()))
                 .then(entries[b.1 as usize].population.cmp(&entries[a.1 as usize].population))
                 .then(a.1.cmp(&b.1))
         });
@@ -294,12 +294,18 @@ impl NameIndex {
 pub fn rank(found: &mut [Candidate], entries: &[Entry]) {
     found.sort_by(|a, b| {
         let (ea, eb) = (&entries[a.entry as usize], &entries[b.entry as usize]);
-        a.tier.cmp(&b.tier).then(ea.kind.cmp(&eb.kind)).then(eb.population.cmp(&ea.population)).then(ea.id.cmp(&eb.id))
+        a.tier
+            .cmp(&b.tier)
+            .then(ea.rank().cmp(&eb.rank()))
+            .then(eb.population.cmp(&ea.population))
+            .then(ea.id.cmp(&eb.id))
     });
 }
 
+/// Fuzzy matching is for Afghan names a translator misspells; foreign names are too
+/// close to people's names ("Ismail" is one letter from "Israel").
 fn fuzzy_kind(kind: Kind) -> bool {
-    !matches!(kind, Kind::Village | Kind::Region)
+    kind.is_afghan() && kind != Kind::Village
 }
 
 /// Lowercase letters and digits without accents.

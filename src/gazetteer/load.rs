@@ -140,6 +140,7 @@ fn load(texts: [&str; 6], source: Source) -> Result<Gazetteer, LoadError> {
             feature_code: String::new(),
             country_code: "AF".to_owned(),
             names,
+            curated: true,
         });
     }
     if entries.is_empty() {
@@ -174,6 +175,7 @@ fn load(texts: [&str; 6], source: Source) -> Result<Gazetteer, LoadError> {
             feature_code: String::new(),
             country_code: "AF".to_owned(),
             names: row.names(),
+            curated: false,
         });
     }
 
@@ -211,6 +213,7 @@ fn load(texts: [&str; 6], source: Source) -> Result<Gazetteer, LoadError> {
             feature_code: row.get("feature_code").to_owned(),
             country_code: "AF".to_owned(),
             names: row.names(),
+            curated: row.get("source").contains("eventmap"),
         });
     }
 
@@ -233,6 +236,7 @@ fn load(texts: [&str; 6], source: Source) -> Result<Gazetteer, LoadError> {
             feature_code: String::new(),
             country_code: row.get("country_code").to_owned(),
             names: row.names(),
+            curated: false,
         });
     }
 
@@ -252,6 +256,7 @@ fn load(texts: [&str; 6], source: Source) -> Result<Gazetteer, LoadError> {
             feature_code: String::new(),
             country_code: "AF".to_owned(),
             names: row.names(),
+            curated: false,
         });
     }
 

@@ -5,8 +5,8 @@ mod fold;
 mod index;
 mod load;
 
-pub use fold::{is_inner_mark, is_word_char, key as fold_key, Folder};
-pub use index::{Candidate, MatchTier, NameIndex, Posting, Trust};
+pub use fold::{is_inner_mark, is_word_char, key as fold_key, tokens as fold_tokens, Folder};
+pub use index::{rank as rank_candidates, simple as simple_form, Candidate, MatchTier, NameIndex, Posting, Trust};
 pub use load::{LoadError, Source};
 
 use geo::{MultiPolygon, Point};
@@ -105,9 +105,24 @@ pub struct Entry {
     pub country_code: String,
     /// Every name it is known by: display name, curated spellings, then the rest.
     pub names: Vec<(String, Trust)>,
+    /// Named or kept by the project's own tables (a town the news knows as a town).
+    pub curated: bool,
 }
 
 impl Entry {
+    /// Order among entries that answer a name equally well: by kind, except that a
+    /// small district seat ranks after its district, since the news names the district
+    /// ("Sangin", "Rustaq") unless the town is a known one (curated, or 15,000+ people).
+    pub fn rank(&self) -> u8 {
+        let minor_seat =
+            self.kind == Kind::Town && self.feature_code == "PPLA2" && self.population < 15_000 && !self.curated;
+        if minor_seat {
+            Kind::District as u8 * 2 + 1
+        } else {
+            self.kind as u8 * 2
+        }
+    }
+
     /// Provincial or national capital.
     pub fn is_capital(&self) -> bool {
         matches!(self.feature_code.as_str(), "PPLA" | "PPLC")

@@ -271,7 +271,11 @@ pub fn run(cache: &Path, out: &Path, authored: &Path) -> Result<()> {
             population,
             aliases,
             alternatenames,
-            source: "GeoNames cities500".to_owned(),
+            source: if override_row.is_some() {
+                "GeoNames cities500; name and spellings: eventmap".to_owned()
+            } else {
+                "GeoNames cities500".to_owned()
+            },
         };
         places.insert(place.id.clone(), place);
     }
@@ -326,6 +330,24 @@ pub fn run(cache: &Path, out: &Path, authored: &Path) -> Result<()> {
     for province in provinces.values() {
         if province.capital_id.is_empty() {
             bail!("{} has no capital (no PPLA/PPLC place)", province.iso);
+        }
+    }
+
+    // A capital that shares its province's name ("Sar-e Pul", "Kunduz") is written with
+    // the same spellings ("Sari Pul", "Kondoz").
+    for province in provinces.values() {
+        let capital = places.get_mut(&province.capital_id).expect("capital exists");
+        if match_key(&capital.name) != match_key(&province.name) {
+            continue;
+        }
+        for alias in &province.aliases {
+            let lower = alias.to_lowercase();
+            if lower.ends_with(" province") || lower.ends_with(" vilayati") || alias == &capital.name {
+                continue;
+            }
+            if !capital.aliases.contains(alias) {
+                capital.aliases.push(alias.clone());
+            }
         }
     }
 
@@ -642,7 +664,9 @@ fn read_natural_earth(cache: &Path, ne_zip: &[u8], authored: &Path) -> Result<(V
         }
         let mut aliases = Vec::new();
         for field in ["NAME_LONG", "NAME_EN", "FORMAL_EN", "NAME_SORT", "ADMIN", "NAME_FA", "NAME_AR"] {
+            // "The Bahamas", "the United States": the article is not part of the name in running text.
             let value = text(field);
+            let value = value.strip_prefix("The ").unwrap_or(&value).to_owned();
             if !value.is_empty() && value != name && !aliases.contains(&value) {
                 aliases.push(value);
             }

@@ -1,0 +1,655 @@
+//! Geoparsing: every place an article names, found and resolved against the gazetteer.
+//!
+//! Three passes over the body's tokens:
+//! 1. **spans**: runs of capitalised tokens (and `-i-`/`wa` connectors) whose folded
+//!    key is a gazetteer name, longest first; a bounded fuzzy match (one edit, trusted
+//!    names of 6+ letters, never an English word or a demonym like "Panjshiri") for
+//!    the typos translators make;
+//! 2. **context**: drops what is not a place (a person: "Mullah Farah", "Farah, a
+//!    nurse", "said Farah"; part of a longer name: "Kabul University", "Washington
+//!    Newsday"; a capital that acts: "Kabul said" → a metonym), and picks the reading
+//!    ("Kunduz province" → province, "the city of Kunduz" → city);
+//! 3. **lists**: "In Kandahar and Helmand, the southern provinces" makes every name of
+//!    the list a province.
+
+mod words;
+
+use crate::gazetteer::{Candidate, Entry, EntryId, Folder, Gazetteer, Kind, MatchTier, Trust};
+use crate::text::{self, Gap, Shape, Token, Tokens};
+use rustc_hash::FxHashSet;
+use std::ops::Range;
+use words::contains;
+
+/// One place named in the text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mention {
+    /// Byte range in the body.
+    pub start: usize,
+    pub end: usize,
+    /// Token range.
+    pub tokens: Range<usize>,
+    /// The chosen reading.
+    pub entry: EntryId,
+    /// The government rather than the place ("Kabul said"): recognised, never mapped.
+    pub metonym: bool,
+    pub confidence: f32,
+    pub tier: MatchTier,
+    /// Other readings, best first, with their confidence.
+    pub alternatives: Vec<(EntryId, f32)>,
+}
+
+/// An article's tokens and the places in it.
+pub struct Parsed {
+    pub tokens: Tokens,
+    pub mentions: Vec<Mention>,
+}
+
+/// Finds places in text. Build once per gazetteer, use for many articles.
+pub struct Geoparser<'g> {
+    gazetteer: &'g Gazetteer,
+    /// Lower-case words that may sit inside a name ("-i-", "wa", "e").
+    connectors: FxHashSet<String>,
+}
+
+/// Reading the context asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cue {
+    Province,
+    City,
+    District,
+    Town,
+    Village,
+    Crossing,
+}
+
+impl Cue {
+    fn accepts(self, kind: Kind) -> bool {
+        match self {
+            Cue::Province => kind == Kind::Province,
+            Cue::City => matches!(kind, Kind::City | Kind::Town | Kind::ForeignPlace),
+            Cue::District => kind == Kind::District,
+            Cue::Town => matches!(kind, Kind::Town | Kind::City | Kind::Village),
+            Cue::Village => matches!(kind, Kind::Village | Kind::Town),
+            Cue::Crossing => matches!(kind, Kind::BorderCrossing | Kind::Town),
+        }
+    }
+
+    fn from_word(word: &str) -> Option<Cue> {
+        let w = word.to_ascii_lowercase();
+        Some(match w.as_str() {
+            "province" | "provinces" | "provincial" | "valley" => Cue::Province,
+            "city" | "cities" | "capital" | "airport" | "airfield" => Cue::City,
+            "district" | "districts" => Cue::District,
+            "town" | "towns" => Cue::Town,
+            "village" | "villages" => Cue::Village,
+            "crossing" | "port" => Cue::Crossing,
+            _ => return None,
+        })
+    }
+}
+
+/// Folded endings that turn a name into an adjective or a family name.
+const DEMONYM_SUFFIXES: &[&str] =
+    &["i", "is", "ia", "ian", "ians", "a", "an", "ans", "n", "ns", "s", "ic", "isi", "vi", "vial"];
+
+/// A span whose key is a gazetteer name.
+struct Span {
+    tokens: Range<usize>,
+    candidates: Vec<Candidate>,
+}
+
+impl<'g> Geoparser<'g> {
+    pub fn new(gazetteer: &'g Gazetteer) -> Geoparser<'g> {
+        let mut connectors = FxHashSet::default();
+        for entry in &gazetteer.entries {
+            for (name, trust) in &entry.names {
+                if *trust == Trust::Alternate {
+                    continue;
+                }
+                let tokens: Vec<String> = crate::gazetteer::fold_tokens(name).collect();
+                if tokens.len() < 3 {
+                    continue;
+                }
+                for token in &tokens[1..tokens.len() - 1] {
+                    if token.len() <= 3 && token.chars().all(|c| c.is_lowercase()) {
+                        connectors.insert(token.clone());
+                    }
+                }
+            }
+        }
+        Geoparser { gazetteer, connectors }
+    }
+
+    pub fn gazetteer(&self) -> &'g Gazetteer {
+        self.gazetteer
+    }
+
+    /// Every place named in `body`.
+    pub fn parse(&self, body: &str) -> Parsed {
+        let tokens = text::tokenize(body);
+        let spans = self.spans(body, &tokens.tokens);
+        let mut mentions: Vec<Mention> =
+            spans.into_iter().filter_map(|span| self.resolve(body, &tokens, span)).collect();
+        apply_list_cues(self.gazetteer, body, &tokens.tokens, &mut mentions);
+        Parsed { tokens, mentions }
+    }
+
+    /// Pass 1: spans whose folded key is a name, longest first, left to right.
+    fn spans(&self, body: &str, tokens: &[Token]) -> Vec<Span> {
+        let index = &self.gazetteer.index;
+        let max_tokens = index.max_tokens.max(1);
+        let mut spans = Vec::new();
+        let mut folder = Folder::default();
+        let mut keys: Vec<String> = Vec::with_capacity(max_tokens);
+        let mut i = 0;
+        while i < tokens.len() {
+            let token = &tokens[i];
+            let lowercase_start = match token.shape {
+                Shape::Capitalized | Shape::AllCaps | Shape::Uncased => false,
+                Shape::Lower => true,
+                Shape::Digit => {
+                    i += 1;
+                    continue;
+                }
+            };
+            folder.clear();
+            folder.push_token(token.text(body));
+            let starts = if lowercase_start {
+                index.starts_a_lowercase_name(folder.as_str())
+            } else {
+                index.starts_a_name(folder.as_str())
+            };
+            if !starts {
+                if !lowercase_start {
+                    if let Some(span) = self.fuzzy_span(body, tokens, i) {
+                        i = span.tokens.end;
+                        spans.push(span);
+                        continue;
+                    }
+                }
+                i += 1;
+                continue;
+            }
+            // Keys of the spans i..=j.
+            keys.clear();
+            keys.push(folder.as_str().to_owned());
+            let mut j = i;
+            while j + 1 < tokens.len() && j + 1 - i < max_tokens {
+                let gap = tokens[j].gap;
+                if !(gap == Gap::Space || gap == Gap::Hyphen) || tokens[j].possessive {
+                    break;
+                }
+                let next = &tokens[j + 1];
+                let next_text = next.text(body);
+                let joins = next.is_capitalized()
+                    || (next.shape == Shape::Lower && (lowercase_start || self.connectors.contains(next_text)));
+                if !joins {
+                    break;
+                }
+                folder.push_token(next_text);
+                keys.push(folder.as_str().to_owned());
+                j += 1;
+            }
+            let mut found = None;
+            for len in (1..=keys.len()).rev() {
+                let last = &tokens[i + len - 1];
+                if len > 1 && last.shape == Shape::Lower && self.connectors.contains(last.text(body)) {
+                    continue; // a name does not end in a connector
+                }
+                let mut candidates = Vec::new();
+                let raw = &body[token.start..last.end];
+                let simple = crate::gazetteer::simple_form(raw);
+                index.collect(&keys[len - 1], &simple, raw, false, &mut candidates);
+                if !candidates.is_empty() {
+                    crate::gazetteer::rank_candidates(&mut candidates, &self.gazetteer.entries);
+                    found = Some(Span { tokens: i..i + len, candidates });
+                    break;
+                }
+            }
+            match found {
+                Some(span) => {
+                    i = span.tokens.end;
+                    spans.push(span);
+                }
+                None => {
+                    if let Some(span) = (!lowercase_start).then(|| self.fuzzy_span(body, tokens, i)).flatten() {
+                        i = span.tokens.end;
+                        spans.push(span);
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+        }
+        spans
+    }
+
+    /// A misspelt name: one edit from a trusted name of 6+ letters. Two-token spans are
+    /// tried first ("Lashkar Gar").
+    fn fuzzy_span(&self, body: &str, tokens: &[Token], i: usize) -> Option<Span> {
+        let index = &self.gazetteer.index;
+        let token = &tokens[i];
+        if token.shape != Shape::Capitalized {
+            return None;
+        }
+        let first = token.text(body);
+        if first.len() < 4 || index.is_english_word(&first.to_lowercase()) {
+            return None;
+        }
+        let mut folder = Folder::default();
+        folder.push_token(first);
+        let mut attempts = vec![(i + 1, folder.as_str().to_owned())];
+        if i + 1 < tokens.len() && tokens[i].gap == Gap::Space && tokens[i + 1].shape == Shape::Capitalized {
+            let second = tokens[i + 1].text(body);
+            if !index.is_english_word(&second.to_lowercase()) || second.len() <= 3 {
+                folder.push_token(second);
+                attempts.insert(0, (i + 2, folder.as_str().to_owned()));
+            }
+        }
+        for (end, key) in attempts {
+            let mut candidates = Vec::new();
+            for fuzzy in index.fuzzy_keys(&key) {
+                // "Panjshiri", "Laghmani", "Kabulis": a name plus a suffix is a demonym or a surname.
+                if key.strip_prefix(fuzzy).map(|suffix| DEMONYM_SUFFIXES.contains(&suffix)).unwrap_or(false) {
+                    continue;
+                }
+                index.collect(fuzzy, "", "", true, &mut candidates);
+            }
+            candidates.retain(|c| self.gazetteer.entry(c.entry).kind != Kind::Region);
+            if !candidates.is_empty() {
+                crate::gazetteer::rank_candidates(&mut candidates, &self.gazetteer.entries);
+                return Some(Span { tokens: i..end, candidates });
+            }
+        }
+        None
+    }
+
+    /// Pass 2: is the span a place, and which reading?
+    fn resolve(&self, body: &str, tokens: &Tokens, span: Span) -> Option<Mention> {
+        let g = self.gazetteer;
+        let toks = &tokens.tokens;
+        let (first, last) = (span.tokens.start, span.tokens.end - 1);
+        let word = |t: usize| toks[t].text(body);
+        // Neighbours in the same sentence.
+        let prev = (first > 0 && toks[first - 1].gap != Gap::SentenceEnd).then(|| first - 1);
+        let next = (toks[last].gap != Gap::SentenceEnd && last + 1 < toks.len()).then_some(last + 1);
+        let best = g.entry(span.candidates[0].entry);
+        let region = best.kind == Kind::Region;
+        let subject = prev.map(|p| is_subject_boundary(word(p), toks[p].gap)).unwrap_or(true);
+
+        if !region {
+            // A person's title before: "Mullah Farah", "Gen. Sami Kabul".
+            if let Some(p) = prev {
+                if contains(words::PERSON_TITLES, word(p)) && toks[p].is_capitalized() {
+                    return None;
+                }
+            }
+            // Part of a longer proper name: "Kabul University", "Washington Newsday".
+            if let Some(n) = next {
+                if toks[last].gap == Gap::Space
+                    && toks[n].is_capitalized()
+                    && toks[n].shape != Shape::AllCaps
+                    && !contains(words::GEO_WORDS, word(n))
+                    && !contains(words::DATE_WORDS, word(n))
+                    && !self.starts_a_place(body, &toks[n])
+                {
+                    return None;
+                }
+            }
+            // "Woodrow Wilson", "Abdul Ali Mazari": a capitalised word before that is not
+            // the start of the sentence.
+            if let Some(p) = prev {
+                if toks[p].gap == Gap::Space
+                    && toks[p].shape == Shape::Capitalized
+                    && !toks[p].sentence_start
+                    && !contains(words::PLACE_PREFIXES, word(p))
+                    && !self.starts_a_place(body, &toks[p])
+                {
+                    return None;
+                }
+            }
+            if self.is_person(body, toks, last, prev, next, best) {
+                return None;
+            }
+            // "X said" reads X as a speaker only when X is the subject: not after "in",
+            // "of", "from" ("officials in Kabul said", "residents of Farah said").
+            if subject {
+                if let Some(n) = next {
+                    let speaks = toks[last].gap == Gap::Space && contains(words::SPEECH_VERBS, word(n));
+                    if speaks && !seat_of_government(best) && best.kind != Kind::Country {
+                        return None; // "Farah said": a person
+                    }
+                }
+            }
+            // A lone English word ("Bust", "Nawa"?) that is a village or district name.
+            if span.tokens.len() == 1
+                && matches!(best.kind, Kind::Village | Kind::District | Kind::Town | Kind::Area)
+                && g.index.is_english_word(&word(first).to_lowercase())
+                && next.map(|n| Cue::from_word(word(n)).is_none()).unwrap_or(true)
+            {
+                return None;
+            }
+        }
+
+        // The reading the context asks for.
+        let cue = if region { None } else { self.cue(body, toks, last, prev, next) };
+        let mut order: Vec<&Candidate> = span.candidates.iter().collect();
+        if let Some(cue) = cue {
+            if let Some(pos) = order.iter().position(|c| cue.accepts(g.entry(c.entry).kind)) {
+                let chosen = order.remove(pos);
+                order.insert(0, chosen);
+            }
+        }
+        let chosen = order[0];
+        let chosen_entry = g.entry(chosen.entry);
+        let ambiguous = order.iter().skip(1).any(|c| {
+            let e = g.entry(c.entry);
+            c.tier == chosen.tier && e.kind != chosen_entry.kind && e.kind != Kind::District
+        });
+        let mut confidence = chosen.score;
+        confidence *= match (cue.map(|c| c.accepts(chosen_entry.kind)).unwrap_or(false), ambiguous) {
+            (true, _) => 0.98,
+            (false, true) => 0.8,
+            (false, false) => 0.95,
+        };
+        let metonym = !region && subject && self.is_metonym(body, toks, last, next, chosen_entry);
+        let alternatives = order
+            .iter()
+            .skip(1)
+            .take(4)
+            .map(|c| (c.entry, (c.score * if ambiguous { 0.6 } else { 0.4 } * 100.0).round() / 100.0))
+            .collect();
+        Some(Mention {
+            start: toks[first].start,
+            end: toks[last].end,
+            tokens: span.tokens.clone(),
+            entry: chosen.entry,
+            metonym,
+            confidence: (confidence * 100.0).round() / 100.0,
+            tier: chosen.tier,
+            alternatives,
+        })
+    }
+
+    /// Does this token start a name (so it is a place beside a place, not a compound)?
+    fn starts_a_place(&self, body: &str, token: &Token) -> bool {
+        let mut folder = Folder::default();
+        folder.push_token(token.text(body));
+        self.gazetteer.index.starts_a_name(folder.as_str())
+    }
+
+    /// "Farah Ahmadi, a nurse" is not the city: a person, by the words around the name.
+    fn is_person(
+        &self,
+        body: &str,
+        toks: &[Token],
+        last: usize,
+        prev: Option<usize>,
+        next: Option<usize>,
+        entry: &Entry,
+    ) -> bool {
+        let word = |t: usize| toks[t].text(body);
+        // Capitals and countries that speak are governments (see `is_metonym`), not people.
+        let speaks_as_state = seat_of_government(entry) || entry.kind == Kind::Country;
+        if let Some(n) = next {
+            // "Farah, 29", "Farah, who fled", "Farah, a nurse".
+            if toks[last].gap == Gap::Comma {
+                let after = word(n);
+                if toks[n].shape == Shape::Digit && after.len() <= 3 {
+                    return true;
+                }
+                if after.eq_ignore_ascii_case("who") || after.eq_ignore_ascii_case("aged") {
+                    return true;
+                }
+                if (after.eq_ignore_ascii_case("a") || after.eq_ignore_ascii_case("an")) && n + 1 < toks.len() {
+                    let window = n + 1..(n + 4).min(toks.len());
+                    if let Some(noun) = window.clone().find(|&t| contains(words::PERSON_NOUNS, word(t))) {
+                        // "a 32-year-old teacher": only lower-case words between.
+                        if (n + 1..noun).all(|t| toks[t].shape != Shape::Capitalized) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        // "said Farah," / "said Farah.": the speaker after a quote.
+        if let Some(p) = prev {
+            if contains(words::SPEECH_VERBS, word(p))
+                && toks[p].shape == Shape::Lower
+                && !speaks_as_state
+                && matches!(toks[last].gap, Gap::Comma | Gap::SentenceEnd)
+            {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// "Kabul said", "Washington urged restraint", "Islamabad has denied": the government.
+    fn is_metonym(&self, body: &str, toks: &[Token], last: usize, next: Option<usize>, entry: &Entry) -> bool {
+        if !seat_of_government(entry) {
+            return false;
+        }
+        let Some(mut n) = next else { return false };
+        if toks[last].gap != Gap::Space {
+            return false;
+        }
+        let word = |t: usize| toks[t].text(body);
+        // "Washington and its allies".
+        if word(n).eq_ignore_ascii_case("and")
+            && n + 1 < toks.len()
+            && matches!(word(n + 1).to_ascii_lowercase().as_str(), "its" | "their")
+        {
+            return true;
+        }
+        let mut steps = 0;
+        while contains(words::AUXILIARIES, word(n)) && toks[n].gap == Gap::Space && n + 1 < toks.len() && steps < 3 {
+            n += 1;
+            steps += 1;
+        }
+        let verb = word(n);
+        if contains(words::PLACE_PASSIVES, verb) {
+            return false;
+        }
+        contains(words::GOVERNMENT_VERBS, verb) || contains(words::SPEECH_VERBS, verb)
+    }
+
+    /// The reading the words around a name ask for.
+    fn cue(&self, body: &str, toks: &[Token], last: usize, prev: Option<usize>, next: Option<usize>) -> Option<Cue> {
+        let word = |t: usize| toks[t].text(body);
+        // "Kunduz province", "Kunduz city", "Nad Ali district".
+        if let Some(n) = next {
+            if toks[last].gap == Gap::Space || toks[last].gap == Gap::Hyphen {
+                if let Some(cue) = Cue::from_word(word(n)) {
+                    return Some(cue);
+                }
+            }
+            // "Kunduz, a city in the north", "Sheberghan, the capital of Jowzjan".
+            if toks[last].gap == Gap::Comma && matches!(word(n).to_ascii_lowercase().as_str(), "a" | "an" | "the") {
+                let mut t = n + 1;
+                while t < toks.len() && t <= n + 4 {
+                    if let Some(cue) = Cue::from_word(word(t)) {
+                        return Some(cue);
+                    }
+                    if toks[t].gap != Gap::Space {
+                        break;
+                    }
+                    t += 1;
+                }
+            }
+        }
+        // "the province of Kunduz", "the city of Kunduz", "the capital of Jowzjan".
+        if let Some(p) = prev {
+            if word(p).eq_ignore_ascii_case("of") && p > 0 && toks[p - 1].gap == Gap::Space {
+                let before = word(p - 1).to_ascii_lowercase();
+                return match before.as_str() {
+                    "capital" | "capitals" => Some(Cue::Province),
+                    other => Cue::from_word(other),
+                };
+            }
+        }
+        None
+    }
+}
+
+/// The word before a name leaves it the subject of what follows: nothing, a conjunction,
+/// a comma or a quote ("and Kabul said", "“Washington will lose"), not a preposition or a
+/// verb ("in Kabul said", "reached Kabul described").
+fn is_subject_boundary(word: &str, gap: Gap) -> bool {
+    if matches!(gap, Gap::Comma | Gap::Other | Gap::SentenceEnd) {
+        return true;
+    }
+    const CONJUNCTIONS: &[&str] = &[
+        "and",
+        "but",
+        "while",
+        "as",
+        "that",
+        "because",
+        "since",
+        "although",
+        "though",
+        "when",
+        "if",
+        "so",
+        "yet",
+        "what",
+        "how",
+        "where",
+        "whereas",
+        "whether",
+        "after",
+        "before",
+        "until",
+        "unless",
+        "once",
+        "meanwhile",
+    ];
+    contains(CONJUNCTIONS, word)
+}
+
+/// The national capital or a foreign city: its name often stands for its government.
+fn seat_of_government(entry: &Entry) -> bool {
+    entry.feature_code == "PPLC" || entry.kind == Kind::ForeignPlace
+}
+
+/// Pass 3: "In Kandahar and Helmand, the southern provinces", "the provinces of Kunduz
+/// and Takhar", "Kandahar and Helmand provinces": every name of the list takes the cue.
+fn apply_list_cues(g: &Gazetteer, body: &str, toks: &[Token], mentions: &mut [Mention]) {
+    let word = |t: usize| toks[t].text(body);
+    let mut start = 0;
+    while start < mentions.len() {
+        // Grow the list while mentions are joined by ",", "and", "or", ", and".
+        let mut end = start + 1;
+        while end < mentions.len() {
+            let between = mentions[end - 1].tokens.end..mentions[end].tokens.start;
+            let gap_ok = match between.len() {
+                0 => matches!(toks[mentions[end - 1].tokens.end - 1].gap, Gap::Comma),
+                1 => {
+                    let w = word(between.start);
+                    (w == "and" || w == "or") && toks[mentions[end - 1].tokens.end - 1].gap != Gap::SentenceEnd
+                }
+                _ => false,
+            };
+            if !gap_ok {
+                break;
+            }
+            end += 1;
+        }
+        // "Paghman and other districts", "Kabul and other cities".
+        let single_cue = and_other(body, toks, mentions[end - 1].tokens.end - 1);
+        if end - start == 1 {
+            if let Some(cue) = single_cue {
+                retarget(g, &mut mentions[start], cue);
+            }
+        }
+        if end - start >= 2 {
+            let last_token = mentions[end - 1].tokens.end - 1;
+            let first_token = mentions[start].tokens.start;
+            let mut cue = single_cue;
+            // After: "… and Helmand provinces" or "…, the southern Pashto-speaking provinces".
+            let mut t = last_token;
+            let mut steps = 0;
+            while toks[t].gap != Gap::SentenceEnd && t + 1 < toks.len() && steps < 7 {
+                t += 1;
+                steps += 1;
+                let plural = word(t).to_ascii_lowercase();
+                if plural == "provinces" || plural == "cities" || plural == "districts" {
+                    cue = Cue::from_word(&plural);
+                    break;
+                }
+                // Another place starts another phrase.
+                if mentions[end..].iter().any(|m| m.tokens.start == t) {
+                    break;
+                }
+            }
+            // Before: "the provinces of Kunduz and Takhar", "the northern provinces Kunduz and Takhar".
+            if cue.is_none() && first_token >= 1 {
+                let lookback = first_token.saturating_sub(5)..first_token;
+                for t in lookback.rev() {
+                    // Only words leading into the list: "districts of Takhar province, X and Y",
+                    // not an earlier clause ("Tulak districts, and the road between X and Y").
+                    if toks[t].gap == Gap::SentenceEnd || (toks[t].gap == Gap::Comma && t + 1 != first_token) {
+                        break;
+                    }
+                    let plural = word(t).to_ascii_lowercase();
+                    if plural == "provinces" || plural == "cities" || plural == "districts" {
+                        cue = Cue::from_word(&plural);
+                        break;
+                    }
+                }
+            }
+            // No word says it: a list that is mostly provinces ("Kunduz, Baghlan, Takhar,
+            // Balkh and Kandahar") is a list of provinces.
+            if cue.is_none() {
+                let only_province = mentions[start..end]
+                    .iter()
+                    .filter(|m| {
+                        g.entry(m.entry).kind == Kind::Province
+                            && !m.alternatives.iter().any(|(e, _)| g.entry(*e).kind == Kind::City)
+                    })
+                    .count();
+                if only_province * 2 > end - start {
+                    cue = Some(Cue::Province);
+                }
+            }
+            if let Some(cue) = cue {
+                for mention in &mut mentions[start..end] {
+                    retarget(g, mention, cue);
+                }
+            }
+        }
+        start = end;
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+/// "X and other districts": the cue after a name followed by "and other".
+fn and_other(body: &str, toks: &[Token], last: usize) -> Option<Cue> {
+    let word = |t: usize| toks[t].text(body);
+    if last + 3 >= toks.len() || toks[last].gap == Gap::SentenceEnd {
+        return None;
+    }
+    if word(last + 1).eq_ignore_ascii_case("and") && word(last + 2).eq_ignore_ascii_case("other") {
+        let noun = word(last + 3).to_ascii_lowercase();
+        if matches!(noun.as_str(), "districts" | "provinces" | "cities" | "towns" | "villages") {
+            return Cue::from_word(&noun);
+        }
+    }
+    None
+}
+
+/// Switches a mention to the reading a list cue asks for, if it has one.
+fn retarget(g: &Gazetteer, mention: &mut Mention, cue: Cue) {
+    if cue.accepts(g.entry(mention.entry).kind) {
+        return;
+    }
+    if let Some(pos) = mention.alternatives.iter().position(|(e, _)| cue.accepts(g.entry(*e).kind)) {
+        let (entry, _) = mention.alternatives.remove(pos);
+        mention.alternatives.insert(0, (mention.entry, (mention.confidence * 0.5 * 100.0).round() / 100.0));
+        mention.entry = entry;
+        mention.confidence = 0.9;
+    }
+}

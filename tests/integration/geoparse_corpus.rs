@@ -1,0 +1,79 @@
+//! Geoparser accuracy on the team's own corpus (tests/corpus/geoparse): precision and
+//! recall of place mentions, each at least 0.95.
+
+use crate::util::repo;
+use eventmap::gazetteer::{Gazetteer, Kind};
+use eventmap::geoparse::Geoparser;
+use eventmap::ingest;
+use std::collections::BTreeMap;
+
+/// (article, text, kind, admin1) → how many times.
+type Bag = BTreeMap<(String, String, String, String), usize>;
+
+fn gold() -> Bag {
+    let mut reader = csv::Reader::from_path(repo().join("tests/corpus/geoparse/expected.csv")).unwrap();
+    let mut bag = Bag::new();
+    for row in reader.records() {
+        let row = row.unwrap();
+        if &row[2] == "region" {
+            continue; // regions are reported but not scored
+        }
+        *bag.entry((row[0].to_owned(), row[1].to_owned(), row[2].to_owned(), row[3].to_owned())).or_default() += 1;
+    }
+    bag
+}
+
+fn predicted(g: &Gazetteer) -> Bag {
+    let parser = Geoparser::new(g);
+    let mut bag = Bag::new();
+    for article in ingest::read_articles(&[repo().join("tests/corpus/geoparse")]) {
+        let article = article.unwrap();
+        for m in parser.parse(&article.body).mentions {
+            let entry = g.entry(m.entry);
+            if m.metonym || entry.kind == Kind::Region {
+                continue;
+            }
+            let key = (
+                article.id.clone(),
+                article.body[m.start..m.end].to_owned(),
+                entry.kind.to_string(),
+                entry.admin1_code.clone().filter(|_| entry.kind.is_afghan()).unwrap_or_default(),
+            );
+            *bag.entry(key).or_default() += 1;
+        }
+    }
+    bag
+}
+
+#[test]
+fn geoparse_precision_and_recall_on_the_corpus() {
+    let g = Gazetteer::bundled();
+    let (gold, predicted) = (gold(), predicted(&g));
+    let mut true_positives = 0;
+    let mut missed = Vec::new();
+    let mut spurious = Vec::new();
+    for (key, &n) in &gold {
+        let p = predicted.get(key).copied().unwrap_or(0);
+        true_positives += n.min(p);
+        if n > p {
+            missed.push(format!("{key:?} x{}", n - p));
+        }
+    }
+    for (key, &p) in &predicted {
+        let n = gold.get(key).copied().unwrap_or(0);
+        if p > n {
+            spurious.push(format!("{key:?} x{}", p - n));
+        }
+    }
+    let gold_total: usize = gold.values().sum();
+    let predicted_total: usize = predicted.values().sum();
+    let precision = true_positives as f64 / predicted_total as f64;
+    let recall = true_positives as f64 / gold_total as f64;
+    let report = format!(
+        "precision {precision:.3} ({true_positives}/{predicted_total}), recall {recall:.3} ({true_positives}/{gold_total})\nmissed:\n  {}\nspurious:\n  {}",
+        missed.join("\n  "),
+        spurious.join("\n  ")
+    );
+    println!("{report}");
+    assert!(precision >= 0.95 && recall >= 0.95, "{report}");
+}
