@@ -1,0 +1,120 @@
+//! Pixels from a scene, with anti-aliased edges, lines and text: the scene is drawn
+//! through plotters' SVG backend and rasterised by resvg (tiny-skia), with only the
+//! bundled DejaVu faces in its font database. The other approach measured (plotters'
+//! bitmap backend at several times the size, averaged down) is kept for the benchmark.
+
+use super::scene::{draw, Scene};
+use plotters::prelude::*;
+use std::sync::{Arc, OnceLock};
+
+/// Coordinates are drawn at this multiple of the output before resvg scales them
+/// down, so plotters' integer pixels and line widths land on quarter pixels.
+const SUBPIXEL: f64 = 4.0;
+
+fn font_database() -> Arc<resvg::usvg::fontdb::Database> {
+    static DB: OnceLock<Arc<resvg::usvg::fontdb::Database>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = resvg::usvg::fontdb::Database::new();
+        // Only the bundled bytes: a system font would make the PNG depend on the machine.
+        for bytes in [dejavu::sans::regular(), dejavu::sans::bold()] {
+            db.load_font_source(resvg::usvg::fontdb::Source::Binary(Arc::new(bytes)));
+        }
+        Arc::new(db)
+    })
+    .clone()
+}
+
+/// The scene as an RGB PNG of `scale` times its size.
+pub fn to_png(scene: &Scene, scale: f32) -> Vec<u8> {
+    let scale = f64::from(scale.max(0.1));
+    let (w, h) = (px_size(scene.width, scale), px_size(scene.height, scale));
+    let k = scale * SUBPIXEL;
+    let mut svg = String::new();
+    {
+        let area =
+            SVGBackend::with_string(&mut svg, (px_size(scene.width, k), px_size(scene.height, k))).into_drawing_area();
+        draw(scene, &area, k).expect("drawing into a string cannot fail");
+        area.present().expect("drawing into a string cannot fail");
+    }
+    let options = resvg::usvg::Options {
+        font_family: super::labels::FAMILY.to_owned(),
+        fontdb: font_database(),
+        ..resvg::usvg::Options::default()
+    };
+    let tree = resvg::usvg::Tree::from_str(&svg, &options).expect("plotters writes valid SVG");
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).expect("a map has a non-zero size");
+    let s = (1.0 / SUBPIXEL) as f32;
+    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(s, s), &mut pixmap.as_mut());
+    encode_rgb(w, h, pixmap.data(), 4)
+}
+
+fn px_size(n: u32, scale: f64) -> u32 {
+    ((f64::from(n) * scale).round() as u32).max(1)
+}
+
+/// The other way to anti-alias: plotters' bitmap backend (which fills polygons
+/// without anti-aliasing) at `factor` times the size, box-filtered down. Kept to
+/// measure against [`to_png`]; see `benches/render.rs`.
+#[doc(hidden)]
+pub fn to_png_supersampled(scene: &Scene, scale: f32, factor: u32) -> Vec<u8> {
+    register_plotters_fonts();
+    let scale = f64::from(scale.max(0.1));
+    let (w, h) = (px_size(scene.width, scale), px_size(scene.height, scale));
+    let (bw, bh) = (w * factor, h * factor);
+    let mut big = vec![0u8; (bw * bh * 3) as usize];
+    {
+        let area = BitMapBackend::with_buffer(&mut big, (bw, bh)).into_drawing_area();
+        draw(scene, &area, scale * f64::from(factor)).expect("drawing into a buffer cannot fail");
+        area.present().expect("drawing into a buffer cannot fail");
+    }
+    let mut small = vec![0u8; (w * h * 3) as usize];
+    let n = factor * factor;
+    for y in 0..h {
+        for x in 0..w {
+            for c in 0..3u32 {
+                let mut sum = 0u32;
+                for dy in 0..factor {
+                    let row = ((y * factor + dy) * bw + x * factor) as usize * 3;
+                    for dx in 0..factor as usize {
+                        sum += u32::from(big[row + dx * 3 + c as usize]);
+                    }
+                }
+                small[((y * w + x) * 3 + c) as usize] = ((sum + n / 2) / n) as u8;
+            }
+        }
+    }
+    encode_rgb(w, h, &small, 3)
+}
+
+fn register_plotters_fonts() {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        let family = super::labels::FAMILY;
+        plotters::style::register_font(family, FontStyle::Normal, dejavu::sans::regular())
+            .unwrap_or_else(|_| panic!("the bundled DejaVu Sans parses"));
+        plotters::style::register_font(family, FontStyle::Bold, dejavu::sans::bold())
+            .unwrap_or_else(|_| panic!("the bundled DejaVu Sans Bold parses"));
+    });
+}
+
+/// PNG of 8-bit RGB from pixels with `stride` bytes each (the first three are RGB;
+/// the maps are opaque, so alpha is dropped).
+fn encode_rgb(w: u32, h: u32, pixels: &[u8], stride: usize) -> Vec<u8> {
+    let rgb: Vec<u8> = if stride == 3 {
+        pixels.to_vec()
+    } else {
+        pixels.chunks_exact(stride).flat_map(|p| [p[0], p[1], p[2]]).collect()
+    };
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, w, h);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        // Flat map colours compress well even at the fast setting, which is several
+        // times quicker than the default on a 2400 px map.
+        encoder.set_compression(png::Compression::Fast);
+        let mut writer = encoder.write_header().expect("writing a PNG into memory cannot fail");
+        writer.write_image_data(&rgb).expect("writing a PNG into memory cannot fail");
+    }
+    out
+}
