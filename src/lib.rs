@@ -5,11 +5,13 @@
 //!
 //! - [`ingest`]: dated articles from text files, JSON Lines, folders, stdin;
 //! - [`gazetteer`]: every place eventmap knows, and lookup by name;
+//! - [`extract`]: events (control, contested, displacement) with their evidence;
 //! - [`geoparse`]: the places an article names, resolved ([`text`] splits words and sentences);
 //! - [`ledger`]: control of each place over time;
 //! - [`render`]: GeoJSON layers, QGIS styles, PNG and SVG maps;
 //! - [`output`]: atomic file writes and spreadsheet-safe CSV cells.
 
+pub mod extract;
 pub mod gazetteer;
 pub mod geoparse;
 pub mod ingest;

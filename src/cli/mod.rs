@@ -1,6 +1,7 @@
 //! Argument definitions and dispatch. Each subcommand is glue over the library.
 
 mod articles;
+mod events;
 mod gazetteer;
 mod places;
 
@@ -37,6 +38,8 @@ enum Command {
     Gazetteer(gazetteer::GazetteerCommand),
     /// Every place each article names: one CSV row (or JSON object) per mention.
     Places(places::PlacesArgs),
+    /// Events each article reports: control, contested, displacement, with evidence.
+    Events(events::EventsArgs),
 }
 
 /// How a run ended, for the exit code.
@@ -70,6 +73,7 @@ fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Gazetteer(command) => gazetteer::run(command, &gazetteer),
         Command::Places(args) => places::run(args, &gazetteer, cli.quiet),
+        Command::Events(args) => events::run(args, &gazetteer, cli.quiet),
     }
 }
 

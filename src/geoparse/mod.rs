@@ -206,6 +206,21 @@ impl<'g> Geoparser<'g> {
                     break;
                 }
             }
+            // "Dand-e Ghori" when only "Dand" is known: the hyphenated run is a longer name
+            // the gazetteer lacks, not "Dand".
+            if let Some(span) = &found {
+                let end = span.tokens.end;
+                let continues = end + 1 < tokens.len()
+                    && tokens[end - 1].gap == Gap::Hyphen
+                    && tokens[end].shape == Shape::Lower
+                    && self.connectors.contains(tokens[end].text(body))
+                    && matches!(tokens[end].gap, Gap::Hyphen | Gap::Space)
+                    && tokens[end + 1].is_capitalized();
+                if continues {
+                    i = end + 2;
+                    continue;
+                }
+            }
             match found {
                 Some(span) => {
                     i = span.tokens.end;
@@ -308,7 +323,7 @@ impl<'g> Geoparser<'g> {
                     return None;
                 }
             }
-            if self.is_person(body, toks, last, prev, next, best) {
+            if self.is_person(body, toks, last, prev, next, best, subject) {
                 return None;
             }
             // "X said" reads X as a speaker only when X is the subject: not after "in",
@@ -387,13 +402,15 @@ impl<'g> Geoparser<'g> {
         prev: Option<usize>,
         next: Option<usize>,
         entry: &Entry,
+        subject: bool,
     ) -> bool {
         let word = |t: usize| toks[t].text(body);
         // Capitals and countries that speak are governments (see `is_metonym`), not people.
         let speaks_as_state = seat_of_government(entry) || entry.kind == Kind::Country;
         if let Some(n) = next {
             // "Farah, 29", "Farah, who fled", "Farah, a nurse".
-            if toks[last].gap == Gap::Comma {
+            // Not "fled to Kabul, a lawmaker said": only a subject can be the person described.
+            if toks[last].gap == Gap::Comma && subject {
                 let after = word(n);
                 if toks[n].shape == Shape::Digit && after.len() <= 3 {
                     return true;

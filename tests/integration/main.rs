@@ -7,6 +7,7 @@
 mod util;
 
 mod cli_gazetteer;
+mod events_corpus;
 mod gazetteer_data;
 mod geoparse_corpus;
 mod render_maps;

