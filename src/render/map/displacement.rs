@@ -101,6 +101,7 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
     let start_gap = origin_r + 3.0 * u;
     let mut flow_labels: Vec<(String, Spots, Vec<Rect>)> = Vec::new();
     let mut places: BTreeMap<EntryId, (Xy, f64)> = BTreeMap::new();
+    let mut own_arrows: BTreeMap<EntryId, Vec<Rect>> = BTreeMap::new();
     let centre = afghan_centre(&page);
     for &i in &order {
         let flow = &data.flows[i];
@@ -149,6 +150,11 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
             for rect in &arrow.boxes {
                 page.placer.block(*rect);
             }
+            // A place's name may lie on its own flows (a short flow's arrow starts
+            // behind its origin), not on others'.
+            for id in [flow.origin, flow.destination].into_iter().flatten() {
+                own_arrows.entry(id).or_default().extend(arrow.boxes.iter().copied());
+            }
             flow_labels.push((text, arrow.label_spots, arrow.boxes));
         }
     }
@@ -187,9 +193,10 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
         let kabul = entry.feature_code == "PPLC";
         let size = if kabul { style.font.kabul.0 } else { style.font.label.0 } * u;
         let extent = measure(&entry.name, size, kabul);
-        let own = if arrivals.contains_key(&id) { circle_box(at, r * 0.7) } else { circle_box(at, origin_r + 2.0 * u) };
+        let mut own = own_arrows.remove(&id).unwrap_or_default();
+        own.push(if arrivals.contains_key(&id) { circle_box(at, r * 0.7) } else { circle_box(at, origin_r + 2.0 * u) });
         let candidates = labels::around_point(at, r, 6.0 * u, size, extent);
-        match page.placer.place(extent, &candidates, &[own]) {
+        match page.placer.place(extent, &candidates, &own) {
             Some((anchor, rect)) => {
                 page.push_label(entry.name.clone(), LabelKind::Place, anchor, rect, size, kabul, palette.text)
             }

@@ -8,8 +8,8 @@ use super::scene::{Item, LabelKind, PlacedLabel, Scene, Text};
 use super::style::{Colour, Style};
 use super::{MapData, MapOptions};
 
-/// Geometry closer than this many pixels is merged: invisible, and it keeps the
-/// SVG and the rasteriser's work small.
+/// Vertices closer than this many output pixels are merged: invisible, and it
+/// keeps the SVG and the rasteriser's work small.
 const THIN_PX: f64 = 0.6;
 
 /// Sizes below are in pixels of a 2400 px wide map; `u` converts them.
@@ -30,10 +30,11 @@ pub struct Page<'a> {
     pub dropped: Vec<String>,
     /// Province rings in pixels, in gazetteer order.
     pub provinces: Vec<Vec<Vec<Xy>>>,
+    /// Thinning tolerance in pixels at scale 1.
+    thin: f64,
     title: String,
     subtitle: String,
     source: String,
-    header_height: f64,
 }
 
 impl<'a> Page<'a> {
@@ -57,14 +58,13 @@ impl<'a> Page<'a> {
         let projection = Projection::new();
         let bounds = map_bounds(data, &projection);
         let frame = Frame::fit(bounds, 0.0, header_height, width);
+        let thin = THIN_PX / f64::from(options.scale.max(1.0));
         let placer = Placer::new(frame.rect.inset(margin * 0.25), style.size.halo.0 * u + 2.0 * u);
         let provinces = data
             .gazetteer
             .provinces
             .iter()
-            .map(|p| {
-                project_rings(&projection, &p.geometry).iter().map(|r| to_px_thinned(&frame, r, THIN_PX * u)).collect()
-            })
+            .map(|p| project_rings(&projection, &p.geometry).iter().map(|r| to_px_thinned(&frame, r, thin)).collect())
             .collect();
         Page {
             data,
@@ -78,10 +78,10 @@ impl<'a> Page<'a> {
             labels: Vec::new(),
             dropped: Vec::new(),
             provinces,
+            thin,
             title,
             subtitle,
             source,
-            header_height,
         }
     }
 
@@ -94,31 +94,24 @@ impl<'a> Page<'a> {
         self.frame.to_px(self.projection.project(lon, lat))
     }
 
-    /// Neighbouring countries in grey, each border drawn once.
+    /// Neighbouring countries: the frame in their grey, then their borders, clipped
+    /// to the frame (the whole frame is land, so their fills would repaint the same grey).
     pub fn draw_neighbours(&mut self) {
         let palette = &self.style.palette;
-        let clip = self.frame.rect.inset(-2.0 * self.u);
         self.items.push(Item::Fill { ring: rect_ring(&self.frame.rect), colour: palette.neighbour, opacity: 1.0 });
-        let mut borders = Vec::new();
         for country in self.data.gazetteer.countries.iter().filter(|c| c.iso_a2 != "AF") {
             for ring in project_rings(&self.projection, &country.geometry) {
-                let px = to_px_thinned(&self.frame, &ring, THIN_PX * self.u);
-                let clipped = clip_ring(&px, &clip);
+                let px = to_px_thinned(&self.frame, &ring, self.thin);
+                let clipped = clip_ring(&px, &self.frame.rect);
                 if clipped.len() >= 3 {
-                    borders.push(clipped);
+                    self.items.push(Item::Line {
+                        points: clipped,
+                        colour: palette.neighbour_border,
+                        width: self.style.size.neighbour_border.0 * self.u,
+                        closed: true,
+                    });
                 }
             }
-        }
-        for ring in &borders {
-            self.items.push(Item::Fill { ring: ring.clone(), colour: palette.neighbour, opacity: 1.0 });
-        }
-        for ring in borders {
-            self.items.push(Item::Line {
-                points: ring,
-                colour: palette.neighbour_border,
-                width: self.style.size.neighbour_border.0 * self.u,
-                closed: true,
-            });
         }
     }
 
@@ -143,7 +136,7 @@ impl<'a> Page<'a> {
         for country in self.data.gazetteer.countries.iter().filter(|c| c.iso_a2 == "AF") {
             for ring in project_rings(&self.projection, &country.geometry) {
                 self.items.push(Item::Line {
-                    points: to_px_thinned(&self.frame, &ring, THIN_PX * self.u),
+                    points: to_px_thinned(&self.frame, &ring, self.thin),
                     colour: outline_colour,
                     width: outline_width * self.u,
                     closed: true,
@@ -165,7 +158,7 @@ impl<'a> Page<'a> {
             } else {
                 let mut best: Option<(f64, Xy)> = None;
                 for ring in project_rings(&self.projection, &country.geometry) {
-                    let px = to_px_thinned(&self.frame, &ring, THIN_PX * self.u);
+                    let px = to_px_thinned(&self.frame, &ring, self.thin);
                     let visible = clip_ring(&px, &inner);
                     if let Some((area, centre)) = area_centroid(&visible) {
                         if best.map_or(true, |(a, _)| area > a) {
@@ -317,18 +310,6 @@ impl<'a> Page<'a> {
         let title_size = self.style.font.title.0 * u;
         let subtitle_size = self.style.font.subtitle.0 * u;
         let source_size = self.style.font.source.0 * u;
-        // The header and footer are white bands over anything that spilled out of the frame.
-        let page_bottom_guess = self.frame.rect.y1 + 10.0 * source_size;
-        self.items.push(Item::Fill {
-            ring: rect_ring(&Rect { x0: 0.0, y0: 0.0, x1: self.width, y1: self.header_height }),
-            colour: palette.background,
-            opacity: 1.0,
-        });
-        self.items.push(Item::Fill {
-            ring: rect_ring(&Rect { x0: 0.0, y0: self.frame.rect.y1, x1: self.width, y1: page_bottom_guess }),
-            colour: palette.background,
-            opacity: 1.0,
-        });
         let title_baseline = m + labels::CAP_HEIGHT * title_size;
         let mut texts = vec![
             Text {

@@ -179,7 +179,7 @@ impl Default for Palette {
             area: StatusColours::default(),
             point: StatusColours {
                 taliban: c("#8a2f0f"),
-                government: c("#2767a8"),
+                government: c("#3f86cc"),
                 resistance: c("#54438f"),
                 contested: c("#e8853a"),
                 contested_hatch: c("#8a2f0f"),
