@@ -8,8 +8,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use eventmap::gazetteer::Gazetteer;
 use eventmap::ledger::Status;
 use eventmap::render::map::{
-    control_png, control_scene, control_svg, displacement_png, displacement_svg, raster, CountUnit, Flow, MapData,
-    MapOptions,
+    control_png, control_scene, control_svg, displacement_png, displacement_svg, raster, scene_png, CountUnit, Flow,
+    Item, MapData, MapOptions,
 };
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -65,6 +65,26 @@ fn maps(c: &mut Criterion) {
     });
     group.bench_function("control_png_supersampled_3x", |b| {
         b.iter(|| black_box(raster::to_png_supersampled(&scene, 1.0, 3)))
+    });
+    // What QGIS is timed on (benches/qgis_provinces.py): the 34 provinces, filled,
+    // white borders, nothing else, same projection and width.
+    let mut bare = scene.clone();
+    let colour = options.style.palette.area.government;
+    let border = options.style.palette.province_border;
+    bare.items = Vec::new();
+    for province in &g.provinces {
+        for polygon in &province.geometry.0 {
+            let ring: Vec<(f64, f64)> = polygon.exterior().coords().map(|c| bare.to_px(c.x, c.y)).collect();
+            bare.items.push(Item::Fill { ring: ring.clone(), colour, opacity: 1.0 });
+            bare.items.push(Item::Line { points: ring, colour: border, width: 1.5, closed: true });
+        }
+    }
+    group.bench_function("bare_provinces_png", |b| b.iter(|| black_box(scene_png(&bare, 1.0))));
+    group.bench_function("whole_control_png_with_gazetteer_load", |b| {
+        b.iter(|| {
+            let g = Gazetteer::bundled();
+            black_box(control_png(&day(&g), &options))
+        })
     });
     group.finish();
     let mut group = c.benchmark_group("setup");

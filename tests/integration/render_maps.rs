@@ -134,6 +134,12 @@ fn write_maps_for_review() {
             std::fs::write(dir.join(format!("displacement-{d}{name}.png")), displacement_png(&data, &options)).unwrap();
         }
         std::fs::write(dir.join(format!("control-{d}.svg")), control_svg(&data, &width(2400))).unwrap();
+        // The anti-aliasing measured against: plotters' bitmap backend supersampled.
+        let scene = control_scene(&data, &width(2400));
+        for factor in [2, 3] {
+            let png = eventmap::render::map::raster::to_png_supersampled(&scene, 1.0, factor);
+            std::fs::write(dir.join(format!("control-{d}-supersampled-{factor}x.png")), png).unwrap();
+        }
         std::fs::write(dir.join(format!("displacement-{d}.svg")), displacement_svg(&data, &width(2400))).unwrap();
     }
 }
@@ -459,4 +465,14 @@ fn a_bad_style_file_is_an_error_naming_file_line_and_value() {
     let style = Style::from_toml_file(&path).unwrap();
     let svg = control_svg(&day(10), &MapOptions { width_px: 600, style, ..MapOptions::default() });
     assert!(svg.contains("#000000"));
+}
+
+#[test]
+fn the_bundled_style_file_is_the_house_style() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/map-style.toml");
+    let style = Style::from_toml_file(&path).unwrap();
+    let data = day(10);
+    let from_file = MapOptions { width_px: 600, style, ..MapOptions::default() };
+    assert_eq!(control_svg(&data, &from_file), control_svg(&data, &width(600)));
+    assert_eq!(displacement_svg(&data, &from_file), displacement_svg(&data, &width(600)));
 }
