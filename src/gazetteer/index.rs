@@ -85,6 +85,9 @@ pub struct NameIndex {
     pub max_tokens: usize,
     /// One-deletion variants of trusted keys → those keys (symmetric-delete fuzzy match).
     deletions: FxHashMap<Box<str>, Vec<Box<str>>>,
+    /// Longest key (in letters) with fuzzy variants: a longer query is more than one edit
+    /// from all of them, and its own deletions would cost its length squared.
+    max_fuzzy_key: usize,
     /// Folded common English words.
     english_keys: FxHashSet<Box<str>>,
     /// Lowercase common English words.
@@ -137,6 +140,7 @@ impl NameIndex {
                     }
                 }
                 if *trust <= Trust::Curated && fuzzy_kind(entry.kind) && key.chars().count() >= FUZZY_MIN_LEN {
+                    index.max_fuzzy_key = index.max_fuzzy_key.max(key.chars().count());
                     for variant in std::iter::once(key.clone()).chain(deletions(&key)) {
                         let keys = index.deletions.entry(variant.into()).or_default();
                         if !keys.iter().any(|k| **k == *key) {
@@ -203,7 +207,8 @@ impl NameIndex {
     /// from `key`.
     pub fn fuzzy_keys(&self, key: &str) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
-        if key.chars().count() + 1 < FUZZY_MIN_LEN {
+        let letters = key.chars().count();
+        if letters + 1 < FUZZY_MIN_LEN || letters > self.max_fuzzy_key + 1 {
             return out;
         }
         let mut probe = |variant: &str| {
@@ -380,6 +385,18 @@ mod tests {
         assert!(within_one_edit("abcd", "abdc"));
         assert!(!within_one_edit("abcd", "badc"));
         assert!(!within_one_edit("kandahar", "kandahari1"));
+    }
+
+    /// A word of a million letters (a line with no spaces) used to make a million
+    /// deletion variants of a million letters each: it must be answered at once.
+    #[test]
+    fn fuzzy_keys_of_a_huge_word_are_none() {
+        let g = crate::gazetteer::Gazetteer::bundled();
+        assert_eq!(g.index.fuzzy_keys("lashkargar"), ["lashkarga"]);
+        let huge: String = (0..1_000_000u32).map(|i| char::from(b'a' + (i * 7 % 26) as u8)).collect();
+        let started = std::time::Instant::now();
+        assert!(g.index.fuzzy_keys(&huge).is_empty());
+        assert!(started.elapsed().as_secs() < 5);
     }
 
     #[test]
