@@ -302,6 +302,9 @@ fn high_density_png_doubles_every_dimension() {
     let one = decode(&control_png(&data, &width(500)));
     let two = decode(&control_png(&data, &MapOptions { width_px: 500, scale: 2.0, ..MapOptions::default() }));
     assert_eq!((two.0, two.1), (one.0 * 2, one.1 * 2));
+    // Nonsense sizes give a usable map, not a panic (the cap on huge ones is a unit test).
+    let (w, _, _) = decode(&control_png(&data, &MapOptions { width_px: 0, scale: f32::NAN, ..MapOptions::default() }));
+    assert_eq!(w, 200);
 }
 
 #[track_caller]

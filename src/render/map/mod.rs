@@ -86,9 +86,10 @@ pub enum CountUnit {
 /// How to draw a map.
 #[derive(Clone, Debug)]
 pub struct MapOptions {
-    /// Width of the map in pixels (PNG at scale 1, and the SVG's size).
+    /// Width of the map in pixels (PNG at scale 1, and the SVG's size), 200 to 16384.
     pub width_px: u32,
-    /// PNG pixel density: 2 doubles every dimension for high-density screens.
+    /// PNG pixel density: 2 doubles every dimension for high-density screens. A
+    /// PNG's longest side is capped at 16384 px.
     pub scale: f32,
     /// Replaces the default title.
     pub title: Option<String>,

@@ -40,7 +40,7 @@ pub struct Page<'a> {
 impl<'a> Page<'a> {
     pub fn new(data: &'a MapData<'a>, options: &'a MapOptions, title: String, subtitle: String) -> Page<'a> {
         let style = &options.style;
-        let width = f64::from(options.width_px.max(200));
+        let width = f64::from(options.width_px.clamp(200, super::raster::MAX_PNG_SIDE));
         let u = width / DESIGN_WIDTH;
         let title = options.title.clone().unwrap_or(title);
         let subtitle = options.subtitle.clone().unwrap_or(subtitle);

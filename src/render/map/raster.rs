@@ -24,9 +24,20 @@ fn font_database() -> Arc<resvg::usvg::fontdb::Database> {
     .clone()
 }
 
-/// The scene as an RGB PNG of `scale` times its size.
+/// Longest side of a PNG: 16384 px is 1.4 m at 300 dpi, more than any page, and
+/// keeps a mistyped width from asking for gigabytes.
+pub const MAX_PNG_SIDE: u32 = 16384;
+
+/// `scale` made finite, positive and small enough for [`MAX_PNG_SIDE`].
+fn safe_scale(scene: &Scene, scale: f32) -> f64 {
+    let scale = if scale.is_finite() { f64::from(scale).max(0.1) } else { 1.0 };
+    let longest = f64::from(scene.width.max(scene.height).max(1));
+    scale.min(f64::from(MAX_PNG_SIDE) / longest)
+}
+
+/// The scene as an RGB PNG of `scale` times its size (capped at [`MAX_PNG_SIDE`]).
 pub fn to_png(scene: &Scene, scale: f32) -> Vec<u8> {
-    let scale = f64::from(scale.max(0.1));
+    let scale = safe_scale(scene, scale);
     let (w, h) = (px_size(scene.width, scale), px_size(scene.height, scale));
     let k = scale * SUBPIXEL;
     let mut svg = String::new();
@@ -58,7 +69,7 @@ fn px_size(n: u32, scale: f64) -> u32 {
 #[doc(hidden)]
 pub fn to_png_supersampled(scene: &Scene, scale: f32, factor: u32) -> Vec<u8> {
     register_plotters_fonts();
-    let scale = f64::from(scale.max(0.1));
+    let scale = safe_scale(scene, scale);
     let (w, h) = (px_size(scene.width, scale), px_size(scene.height, scale));
     let (bw, bh) = (w * factor, h * factor);
     let mut big = vec![0u8; (bw * bh * 3) as usize];
@@ -117,4 +128,40 @@ fn encode_rgb(w: u32, h: u32, pixels: &[u8], stride: usize) -> Vec<u8> {
         writer.write_image_data(&rgb).expect("writing a PNG into memory cannot fail");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::map::projection::Frame;
+
+    fn scene(width: u32, height: u32) -> Scene {
+        Scene {
+            width,
+            height,
+            background: crate::render::map::Colour(255, 255, 255),
+            items: Vec::new(),
+            frame: Frame::fit(((0.0, 0.0), (1.0, 1.0)), 0.0, 0.0, 1.0),
+            labels: Vec::new(),
+            dots: Vec::new(),
+            dropped: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn scale_is_capped_and_sane() {
+        assert_eq!(safe_scale(&scene(2400, 2000), 2.0), 2.0);
+        assert_eq!(safe_scale(&scene(8192, 4000), 40.0), 2.0);
+        assert_eq!(safe_scale(&scene(800, 700), f32::NAN), 1.0);
+        assert_eq!(safe_scale(&scene(800, 700), -3.0), 0.1);
+    }
+
+    #[test]
+    fn png_is_rgb_of_the_scaled_size() {
+        let png = to_png(&scene(30, 20), 2.0);
+        let decoder = png::Decoder::new(std::io::Cursor::new(png));
+        let reader = decoder.read_info().unwrap();
+        let info = reader.info();
+        assert_eq!((info.width, info.height, info.color_type), (60, 40, png::ColorType::Rgb));
+    }
 }
