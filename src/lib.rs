@@ -17,5 +17,6 @@ pub mod geoparse;
 pub mod ingest;
 pub mod ledger;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod text;

@@ -3,7 +3,10 @@
 mod articles;
 mod events;
 mod gazetteer;
+mod ledger;
+mod pipeline_args;
 mod places;
+mod render;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -40,6 +43,10 @@ enum Command {
     Places(places::PlacesArgs),
     /// Events each article reports: control, contested, displacement, with evidence.
     Events(events::EventsArgs),
+    /// Control of every place and province, day by day (CSV).
+    Ledger(ledger::LedgerArgs),
+    /// A day's maps (PNG, SVG) and GeoJSON layers with their QGIS styles.
+    Render(render::RenderArgs),
 }
 
 /// How a run ended, for the exit code.
@@ -74,6 +81,8 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Gazetteer(command) => gazetteer::run(command, &gazetteer),
         Command::Places(args) => places::run(args, &gazetteer, cli.quiet),
         Command::Events(args) => events::run(args, &gazetteer, cli.quiet),
+        Command::Ledger(args) => ledger::run(args, &gazetteer, cli.quiet),
+        Command::Render(args) => render::run(args, &gazetteer, cli.quiet),
     }
 }
 
@@ -99,7 +108,7 @@ pub enum TableFormat {
 
 /// Rows to standard output, as CSV with a header or as a JSON array written as it goes.
 pub enum RowSink {
-    Csv(csv::Writer<std::io::BufWriter<std::io::Stdout>>),
+    Csv(Box<csv::Writer<std::io::BufWriter<std::io::Stdout>>>),
     Json(JsonArray<std::io::BufWriter<std::io::Stdout>>),
 }
 
@@ -110,7 +119,7 @@ impl RowSink {
             TableFormat::Csv => {
                 let mut csv = csv::Writer::from_writer(out);
                 csv.write_record(header)?;
-                RowSink::Csv(csv)
+                RowSink::Csv(Box::new(csv))
             }
             TableFormat::Json => RowSink::Json(JsonArray::new(out)),
         })
@@ -148,4 +157,10 @@ impl<W: Write> JsonArray<W> {
         self.out.flush()?;
         Ok(())
     }
+}
+
+/// A `YYYY-MM-DD` command-line value.
+pub fn parse_day(value: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    eventmap::ingest::parse_date(value)
+        .ok_or_else(|| format!("{value:?} is not a date: expected YYYY-MM-DD, a real calendar day"))
 }

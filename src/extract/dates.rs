@@ -47,6 +47,19 @@ fn month_number(word: &str) -> Option<u32> {
     MONTHS.iter().position(|m| *m == w || abbreviation(m)).map(|i| i as u32 + 1)
 }
 
+/// "a", "two", "3": a small number of days or weeks.
+fn amount(word: &str) -> Option<i64> {
+    match word {
+        "a" | "one" => Some(1),
+        "two" => Some(2),
+        "three" => Some(3),
+        "four" => Some(4),
+        "five" => Some(5),
+        "six" => Some(6),
+        _ => word.parse().ok().filter(|n| (1..=60).contains(n)),
+    }
+}
+
 /// Latest `weekday` on or before `date`.
 pub fn last_weekday(date: NaiveDate, weekday: Weekday) -> NaiveDate {
     let back = (7 + date.weekday().num_days_from_monday() as i64 - weekday.num_days_from_monday() as i64) % 7;
@@ -79,12 +92,14 @@ pub fn find(words: &[String], article: NaiveDate) -> Vec<DateMention> {
         if let Some((_, weekday)) = WEEKDAYS.iter().find(|(name, _)| *name == w) {
             // "last Tuesday" is still the latest Tuesday before the article.
             push(i, last_weekday(article, *weekday), 1);
-        } else if w == "yesterday" {
-            push(i, article - Duration::days(1), 1);
-        } else if w == "overnight" || (w == "last" && word(i + 1) == "night") {
+        } else if w == "yesterday" || w == "overnight" || (w == "last" && word(i + 1) == "night") {
             push(i, article - Duration::days(1), 1);
         } else if w == "today" || (w == "this" && word(i + 1) == "morning") || w == "tonight" {
             push(i, article, 1);
+        } else if let (Some(n), "days" | "day" | "weeks" | "week", "ago") = (amount(w), word(i + 1), word(i + 2)) {
+            // "two days ago", "a week ago"
+            let days = if word(i + 1).starts_with("week") { 7 * n } else { n };
+            push(i, article - Duration::days(days), if days <= 2 { 1 } else { 2 });
         } else if w == "last" && word(i + 1) == "week" {
             push(i, article - Duration::days(7), 2);
         } else if (w == "this" || w == "past") && (word(i + 1) == "week" || word(i + 1) == "weekend") {
@@ -153,6 +168,8 @@ mod tests {
         assert_eq!(found("captured yesterday"), [(d(2021, 8, 9), 1)]);
         assert_eq!(found("seized overnight"), [(d(2021, 8, 9), 1)]);
         assert_eq!(found("taken last week"), [(d(2021, 8, 3), 2)]);
+        assert_eq!(found("entered kabul a week ago"), [(d(2021, 8, 3), 2)]);
+        assert_eq!(found("two days ago"), [(d(2021, 8, 8), 1)]);
         assert_eq!(found("on 6 august"), [(d(2021, 8, 6), 1)]);
         assert_eq!(found("on aug 6"), [(d(2021, 8, 6), 1)]);
         assert_eq!(found("on 13 july"), [(d(2021, 7, 13), 1)]);

@@ -95,6 +95,7 @@ pub const PATTERNS: &[Pattern] = &[
     p(&["surrendered"], Fall, Subject, false),
     p(&["handed", "over", "to"], Fall, Subject, false),
     p(&["handed", "*", "to"], Fall, Either, false),
+    p(&["handed", "over"], Fall, Subject, false),
     p(&["under", "*", "control"], Fall, Subject, false),
     p(&["under", "the", "control", "of"], Fall, Subject, false),
     p(&["in", "taliban", "hands"], Fall, Subject, false),
@@ -200,9 +201,9 @@ pub const PATTERNS: &[Pattern] = &[
     p(&["arrivals"], Arrive, Object, false),
     p(&["arrive"], Arrive, Object, false),
     p(&["reached"], Arrive, Object, false),
-    p(&["crossed", "into"], Arrive, Object, false),
-    p(&["crossing", "into"], Arrive, Object, false),
-    p(&["crossed"], Arrive, Object, false),
+    p(&["crossed", "into"], Flee, Object, false),
+    p(&["crossing", "into"], Flee, Object, false),
+    p(&["crossed"], Flee, Object, false),
     p(&["poured", "into"], Arrive, Object, false),
     p(&["streamed", "into"], Arrive, Object, false),
     p(&["sought", "refuge"], Arrive, Object, false),
@@ -391,6 +392,7 @@ pub const ANAPHORS: &[(&[&str], Anaphor)] = &[
     (&["the", "city"], Anaphor::City),
     (&["the", "afghan", "capital"], Anaphor::NationalCapital),
     (&["the", "capital"], Anaphor::NationalCapital),
+    (&["the", "port"], Anaphor::Crossing),
     (&["the", "town"], Anaphor::City),
     (&["the", "district"], Anaphor::District),
     (&["the", "province"], Anaphor::Province),
@@ -411,7 +413,7 @@ pub enum Anaphor {
 /// Prepositions that govern a place.
 pub const PREPOSITIONS: &[&str] = &[
     "in", "at", "near", "around", "outside", "inside", "from", "to", "towards", "toward", "into", "for", "on",
-    "across", "through", "between", "of", "by", "via", "within", "beyond", "along",
+    "across", "through", "between", "of", "by", "via", "within", "beyond", "along", "with", "without",
 ];
 
 /// Words between a preposition and its place: "in central Kabul", "from the restive".

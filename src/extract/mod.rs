@@ -246,17 +246,28 @@ impl<'a> Reader<'a> {
                     if since_state && trigger.class == Class::Fall {
                         continue;
                     }
-                    let capture = match trigger.class {
-                        Class::Enter => words.iter().any(|w| w == "flag" || w == "control"),
-                        _ => true,
-                    };
-                    let places = self.places_for(range, trigger, &clause);
+                    // "entered X" is a change of hands only with a flag raised or control taken.
+                    if trigger.class == Class::Enter && !words.iter().any(|w| w == "flag" || w == "control") {
+                        continue;
+                    }
+                    let capture = true;
+                    let mut places = self.places_for(range, trigger, &clause);
+                    // "In Kunduz, …, fighters seized the governor's office": the place the
+                    // sentence opens with.
+                    if places.is_empty() {
+                        places.extend(self.fronted_place(range, trigger));
+                    }
                     let event_type = if capture && modality != Modality::Attempt {
                         EventType::Control
                     } else {
                         EventType::Contested
                     };
-                    let actor = (event_type == EventType::Control).then(|| self.actor(range, trigger, &words));
+                    let recent = out
+                        .iter()
+                        .rev()
+                        .filter(|d| d.event_type == EventType::Control)
+                        .find_map(|d| d.actor.filter(|a| *a != Actor::Unknown));
+                    let actor = (event_type == EventType::Control).then(|| self.actor(range, trigger, &words, recent));
                     for place in places {
                         out.push(Draft {
                             event_type,
@@ -300,7 +311,7 @@ impl<'a> Reader<'a> {
                         continue;
                     }
                     displacement_seen = true;
-                    self.displacement(range, &triggers, &words, date, precision, &evidence, out);
+                    self.displacement(range, &triggers, &clause, &words, date, precision, &evidence, out);
                 }
             }
         }
@@ -351,9 +362,42 @@ impl<'a> Reader<'a> {
             // "was captured", "has been seized": the place is the subject.
             let passive = pattern.participle && self.preceded_by_be(range, start);
             let side = if passive { Side::Subject } else { pattern.side };
+            // "was taken into custody", "captured … prisoner": people, not places.
+            let next_word = words.get(i + len).map(String::as_str).unwrap_or("");
+            if matches!(pattern.class, Class::Capture)
+                && matches!(next_word, "into" | "prisoner" | "prisoners" | "hostage" | "hostages" | "captive")
+            {
+                i += len;
+                continue;
+            }
             // "took" alone is a capture only when a place follows at once: "took Kunduz".
             let bare_take = matches!(pattern.words, ["took"] | ["taken"] | ["take"] | ["retake"]);
-            if bare_take && !passive && !self.mentions.iter().any(|m| m.tokens.start == start + len) {
+            // "displaced families", "newly arrived families": adjectives, not movements.
+            if matches!(pattern.class, Class::Flee | Class::Arrive)
+                && len == 1
+                && words.get(i + 1).is_some_and(|w| {
+                    matches!(
+                        w.as_str(),
+                        "families"
+                            | "households"
+                            | "people"
+                            | "persons"
+                            | "children"
+                            | "civilians"
+                            | "residents"
+                            | "afghans"
+                    )
+                })
+            {
+                i += 1;
+                continue;
+            }
+            let place_next = |t: usize| self.mentions.iter().any(|m| m.tokens.start == t);
+            if bare_take
+                && !passive
+                && !place_next(start + len)
+                && !(words.get(i + len).map(String::as_str) == Some("the") && place_next(start + len + 1))
+            {
                 i += 1;
                 continue;
             }
@@ -411,8 +455,39 @@ impl<'a> Reader<'a> {
                 if !attempt {
                     return Modality::Cancelled;
                 }
-            } else if lexicon::NEGATION.contains(&w) && !matches!(w, "no") {
+            }
+        }
+        // "did not fall", "has not yet been captured": a negation among the auxiliaries just
+        // before the verb (not one in a clause before it: "whose origin was not recorded arrived").
+        let mut t = trigger.start;
+        while t > range.start {
+            t -= 1;
+            let w = local(t).as_str();
+            if lexicon::NEGATION.contains(&w) && w != "no" {
                 return Modality::Cancelled;
+            }
+            if !matches!(
+                w,
+                "has"
+                    | "have"
+                    | "had"
+                    | "been"
+                    | "be"
+                    | "was"
+                    | "were"
+                    | "is"
+                    | "are"
+                    | "did"
+                    | "do"
+                    | "does"
+                    | "yet"
+                    | "so"
+                    | "far"
+                    | "still"
+                    | "also"
+                    | "ever"
+            ) {
+                break;
             }
         }
         // "no fighting", "no new displacement".
@@ -429,6 +504,12 @@ impl<'a> Reader<'a> {
         let after: Vec<&str> = (trigger.end..(trigger.end + 3).min(range.end)).map(|t| local(t).as_str()).collect();
         if matches!(trigger.class, Class::Fall)
             && after.iter().take(2).any(|w| matches!(*w, "would" | "could" | "will" | "might"))
+        {
+            return Modality::Cancelled;
+        }
+        // "Herat has fallen before": history, not news.
+        if matches!(trigger.class, Class::Fall | Class::Capture)
+            && after.first().is_some_and(|w| matches!(*w, "before" | "previously" | "once" | "twice"))
         {
             return Modality::Cancelled;
         }
@@ -514,8 +595,11 @@ impl<'a> Reader<'a> {
             matches!(self.word(t).as_str(), "districts" | "provinces" | "capitals" | "cities" | "towns" | "villages")
         });
         if control && plural_ahead {
-            let colon = (trigger.end + 1..range.end)
-                .find(|&t| self.body[self.toks[t - 1].end..self.toks[t].start].contains(':'));
+            // "…: A, B and C", "… – A, B and C".
+            let colon = (trigger.end + 1..range.end).find(|&t| {
+                let gap = &self.body[self.toks[t - 1].end..self.toks[t].start];
+                gap.contains([':', '–', '—']) || gap.contains(" - ")
+            });
             if let Some(after) = colon {
                 if let Some(m) = self.mention_at(after).filter(|m| self.mappable(m, false)) {
                     return self.chain_from(m, range, false).into_iter().map(|m| self.head(m)).collect();
@@ -543,7 +627,14 @@ impl<'a> Reader<'a> {
             }
             if let Some(m) = self.mention_at(t) {
                 let contained = plural && m.tokens.start > range.start && self.word(m.tokens.start - 1) == "of";
-                if self.mappable(m, false) && !contained {
+                // "took control of the Wazakhwa district centre in Paktika": Paktika only locates it.
+                let locative = control
+                    && t > trigger.end
+                    && matches!(
+                        self.governor(m, trigger.end).as_deref(),
+                        Some("in" | "near" | "at" | "around" | "outside")
+                    );
+                if self.mappable(m, false) && !contained && !locative {
                     return self.chain_from(m, range, false).into_iter().map(|m| self.head(m)).collect();
                 }
                 continue;
@@ -574,9 +665,16 @@ impl<'a> Reader<'a> {
     ) -> Vec<EntryId> {
         const REACH: usize = 12;
         let c = clause(trigger.start);
+        // "Helmand's rural districts have fallen": the districts fell, not Helmand.
+        let container = |m: &Mention| {
+            self.toks[m.tokens.end - 1].possessive
+                && (m.tokens.end..(m.tokens.end + 2).min(range.end)).any(|t| {
+                    matches!(self.word(t).as_str(), "districts" | "villages" | "areas" | "towns" | "provinces")
+                })
+        };
         let candidates: Vec<&Mention> = self
             .mentions_in(&(range.start..trigger.start))
-            .filter(|m| clause(m.tokens.start) == c && self.mappable(m, false))
+            .filter(|m| clause(m.tokens.start) == c && self.mappable(m, false) && !container(m))
             .collect();
         let mut chains: Vec<Vec<&Mention>> = Vec::new();
         for m in candidates {
@@ -586,8 +684,20 @@ impl<'a> Reader<'a> {
             chains
                 .push(self.chain_from(m, range, false).into_iter().filter(|x| x.tokens.end <= trigger.start).collect());
         }
-        let near =
-            |chain: &&Vec<&Mention>| chain.last().map(|m| m.tokens.end + REACH >= trigger.start).unwrap_or(false);
+        // Near the verb, or the clause's first words (a long subject: "The Sher Khan Bandar
+        // port on the northern border …, which is …, has fallen"); not when a plural stands
+        // between ("Zaranj and Shibirghan lost …, five provincial capitals have now fallen").
+        let first_in_clause = (range.start..trigger.start).find(|&t| clause(t) == c);
+        let near = |chain: &&Vec<&Mention>| {
+            let Some(end) = chain.last().map(|m| m.tokens.end) else { return false };
+            // Only a plural in the trigger's own stretch of words counts, not one in an
+            // apposition ("Ishkashim and Shighnan, two districts on the border, which fell").
+            let segment =
+                (end..trigger.start).rev().find(|&t| self.toks[t].gap == Gap::Comma).map(|t| t + 1).unwrap_or(end);
+            let aggregate = (segment..trigger.start)
+                .any(|t| matches!(self.word(t).as_str(), "capitals" | "districts" | "provinces" | "cities" | "towns"));
+            !aggregate && (end + REACH >= trigger.start || Some(chain[0].tokens.start) == first_in_clause)
+        };
         let free = chains.iter().rev().filter(near).find(|chain| self.governor(chain[0], range.start).is_none());
         let locative = || {
             chains.iter().find(|chain| {
@@ -609,6 +719,14 @@ impl<'a> Reader<'a> {
             }
         }
         Vec::new()
+    }
+
+    /// A place the sentence opens with ("In Kunduz, …"), before the trigger.
+    fn fronted_place(&self, range: &Range<usize>, trigger: &Trigger) -> Option<EntryId> {
+        let m = self.mention_at(range.start + 1)?;
+        let opens =
+            matches!(self.word(range.start).as_str(), "in" | "at") && self.toks[m.tokens.end - 1].gap == Gap::Comma;
+        (opens && m.tokens.end <= trigger.start && self.mappable(m, false)).then_some(m.entry)
     }
 
     /// The preposition governing a mention: the nearest one a few words before it, over
@@ -668,41 +786,70 @@ impl<'a> Reader<'a> {
         m.entry
     }
 
-    /// A mention and the list it heads: "Sar-e Pol, Sheberghan and Taloqan".
+    /// A mention and the list it heads: "Sar-e Pol, Sheberghan and Taloqan", "Asadabad,
+    /// the capital of Kunar, and Mehtar Lam", "Deh Salah and the town of Banu".
     fn chain_from(&self, first: &'a Mention, range: &Range<usize>, foreign_ok: bool) -> Vec<&'a Mention> {
         let mut chain = vec![first];
         let mut last = first;
         loop {
-            let next_start = last.tokens.end;
-            let gap = self.toks[last.tokens.end - 1].gap;
-            // Skip a kind word: "Imam Sahib district and Khanabad".
-            let mut t = next_start;
+            let mut t = last.tokens.end;
+            let mut gap = self.toks[t - 1].gap;
+            // A kind word: "Imam Sahib district and Khanabad".
             if t < range.end
-                && matches!(self.word(t).as_str(), "district" | "districts" | "province" | "city" | "town")
                 && gap == Gap::Space
+                && matches!(self.word(t).as_str(), "district" | "districts" | "province" | "city" | "town")
             {
+                gap = self.toks[t].gap;
                 t += 1;
             }
-            let sep_gap = if t > next_start { self.toks[t - 1].gap } else { gap };
-            let mut joined = None;
-            if sep_gap == Gap::Comma && t < range.end {
-                let w = self.word(t);
-                joined = Some(if w == "and" || w == "or" { t + 1 } else { t });
-            } else if sep_gap == Gap::Space && t < range.end && matches!(self.word(t).as_str(), "and" | "or") {
-                joined = Some(t + 1);
-            }
-            // "… and in Khanabad": a preposition repeated in the list.
-            if let Some(start) = joined {
-                if start < range.end
-                    && matches!(self.word(start).as_str(), "in" | "to" | "from")
-                    && self.mention_at(start + 1).is_some()
-                {
-                    joined = Some(start + 1);
+            // An apposition: ", the capital of Kunar," — skipped, the list goes on after it.
+            if gap == Gap::Comma && t < range.end && matches!(self.word(t).as_str(), "the" | "a" | "an") {
+                let close = (t..(t + 8).min(range.end)).find(|&u| self.toks[u].gap == Gap::Comma);
+                match close {
+                    Some(u) => {
+                        t = u + 1;
+                        gap = Gap::Comma;
+                    }
+                    None => break,
                 }
             }
-            let Some(start) = joined else { break };
+            let mut start = match gap {
+                Gap::Comma if t < range.end => {
+                    let w = self.word(t);
+                    if w == "and" || w == "or" {
+                        t + 1
+                    } else {
+                        t
+                    }
+                }
+                Gap::Space if t < range.end && matches!(self.word(t).as_str(), "and" | "or") => t + 1,
+                _ => break,
+            };
+            let conjunction = start > t;
+            // "… and in Khanabad", "… and the town of Banu".
+            if start < range.end
+                && matches!(self.word(start).as_str(), "in" | "to" | "from")
+                && self.mention_at(start + 1).is_some()
+            {
+                start += 1;
+            }
+            if start + 3 < range.end
+                && self.word(start) == "the"
+                && self.word(start + 2) == "of"
+                && matches!(self.word(start + 1).as_str(), "town" | "city" | "district")
+            {
+                start += 3;
+            }
             match self.mention_at(start) {
-                Some(m) if self.mappable(m, foreign_ok) && m.tokens.end <= range.end => {
+                // Without "and", a comma joins only names of one kind ("Kunduz, Sar-e Pul"),
+                // not "the capital of Takhar province, Taloqan".
+                Some(m)
+                    if self.mappable(m, foreign_ok)
+                        && m.tokens.end <= range.end
+                        && (conjunction
+                            || (self.g.entry(m.entry).kind == Kind::Province)
+                                == (self.g.entry(last.entry).kind == Kind::Province)) =>
+                {
                     chain.push(m);
                     last = m;
                 }
@@ -748,50 +895,84 @@ impl<'a> Reader<'a> {
     }
 
     /// Who took the place: the actor nearest the trigger on the agent's side.
-    fn actor(&self, range: &Range<usize>, trigger: &Trigger, words: &[String]) -> Actor {
-        let local = |i: usize| i - range.start;
-        let inside = &words[local(trigger.start)..local(trigger.end)];
-        let after = &words[local(trigger.end)..words.len().min(local(trigger.end) + 5)];
-        let before = &words[..local(trigger.start)];
-        // "under Taliban control", "in Taliban hands" (but in "pushed the Taliban out of"
-        // the words inside are who lost it).
-        if trigger.class == Class::Fall {
-            if let Some(actor) = find_actor(inside) {
-                return actor;
+    fn actor(&self, range: &Range<usize>, trigger: &Trigger, words: &[String], recent: Option<Actor>) -> Actor {
+        let actor = self.actor_by_position(range, trigger, words, recent);
+        // Militias fought for the government until it fell; after, and wherever the story is
+        // about the resistance, they are the resistance.
+        let militia = words.iter().any(|w| matches!(w.as_str(), "militia" | "militias" | "militiamen" | "uprising"));
+        let official = words
+            .iter()
+            .any(|w| matches!(w.as_str(), "army" | "troops" | "soldiers" | "commandos" | "police" | "government"));
+        if actor == Actor::Government && militia && !official {
+            let context: Vec<String> = (range.start.saturating_sub(200)..range.end).map(|t| self.word(t)).collect();
+            if context.iter().any(|w| matches!(w.as_str(), "resistance" | "anti-taliban" | "nrf" | "massoud")) {
+                return Actor::Resistance;
             }
         }
-        // "fell to the Taliban", "was captured by government forces".
-        if trigger.passive || trigger.class == Class::Fall {
-            if let Some(actor) = find_actor(after) {
-                return actor;
-            }
-        }
-        // "Taliban fighters captured", "government forces retook".
-        if let Some(actor) = find_actor_nearest_end(before).or_else(|| find_actor(after)) {
-            return actor;
-        }
-        if let Some(actor) = find_actor(words) {
-            return actor;
-        }
-        if trigger.class == Class::Reverse {
-            return Actor::Government;
-        }
-        // "The spokesman said the crossing had also been captured": the actor of the story
-        // so far, named in the sentences before.
-        let earlier: Vec<String> = (range.start.saturating_sub(80)..range.start).map(|t| self.word(t)).collect();
-        find_actor_nearest_end(&earlier).unwrap_or(Actor::Unknown)
+        actor
     }
 
-    /// Origin, destination and count of the displacement a sentence reports. The
-    /// preposition before each place says its role ("from", "to", "for", "into"); "in"
-    /// is where people fled from when it comes with the flight ("fled their villages in
-    /// Panjshir", "In Ali Abad district, 480 households fled") and where they are
-    /// otherwise ("identified in Taloqan", "camped in a park in Kabul").
+    /// `recent`: the holder of the article's last reported change of hands, the best guess
+    /// for a fall whose holder this sentence does not name ("Taloqan fell in the evening").
+    fn actor_by_position(
+        &self,
+        range: &Range<usize>,
+        trigger: &Trigger,
+        words: &[String],
+        recent: Option<Actor>,
+    ) -> Actor {
+        let local = |i: usize| i - range.start;
+        let inside = &words[local(trigger.start)..local(trigger.end)];
+        // From the trigger's own last word when it is the preposition: "fell to", "under the control of".
+        let from = if matches!(words[local(trigger.end) - 1].as_str(), "to" | "of" | "by") {
+            local(trigger.end) - 1
+        } else {
+            local(trigger.end)
+        };
+        let after = &words[from..words.len().min(local(trigger.end) + 8)];
+        let before = &words[..local(trigger.start)];
+        // "The spokesman said the crossing had also been captured": the actor of the story
+        // so far, named in the sentences before.
+        let earlier = || {
+            let words: Vec<String> = (range.start.saturating_sub(80)..range.start).map(|t| self.word(t)).collect();
+            find_actor_nearest_end(&words)
+        };
+        match (trigger.class, trigger.passive) {
+            // "under Taliban control", "fell to the Taliban", "the fall of Sheberghan to the
+            // insurgents". The subject is the place or the forces that lost it, never the
+            // new holder ("the security forces there surrendered").
+            (Class::Fall, _) => find_actor(inside)
+                .or_else(|| actor_after_preposition(after))
+                .or(recent)
+                .or_else(earlier)
+                .unwrap_or(Actor::Unknown),
+            // "was captured by government forces".
+            (_, true) => actor_after_preposition(after).or(recent).or_else(earlier).unwrap_or(Actor::Unknown),
+            // "Taliban fighters captured", "government forces retook"; "pushed the Taliban
+            // out of": the words inside are who lost it. The rest of the sentence may name the
+            // loser ("… while government troops fell back"), so the article's holder comes first.
+            _ => find_actor_nearest_end(before)
+                .or_else(|| (trigger.class == Class::Reverse).then_some(Actor::Government))
+                .or(recent)
+                .or_else(|| find_actor(words))
+                .or_else(earlier)
+                .unwrap_or(Actor::Unknown),
+        }
+    }
+
+    /// Origin, destination and count of the displacement a sentence reports. Places are
+    /// read in the clause of a movement trigger, by the word that governs them: "from",
+    /// "residents of" → origin; "to", "into", "for", "towards", the object of "reached"
+    /// → destination; "in"/"at" → where people left when it comes with the flight ("fled
+    /// their villages in Panjshir", "In Ali Abad district, 480 households fled", "At
+    /// Spin Boldak, hundreds crossed") and where they are when it comes with an arrival
+    /// ("arrived in Kabul"). "the city", "the port" refer back.
     #[allow(clippy::too_many_arguments)]
     fn displacement(
         &self,
         range: &Range<usize>,
         triggers: &[Trigger],
+        clause: &impl Fn(usize) -> usize,
         words: &[String],
         date: NaiveDate,
         precision: u8,
@@ -799,111 +980,176 @@ impl<'a> Reader<'a> {
         out: &mut Vec<Draft>,
     ) {
         let local = |t: usize| words[t - range.start].as_str();
-        // "Taliban fighters had reached the city": fighters moving are not displaced people.
+        let military = |w: &str| {
+            matches!(
+                w,
+                "fighters"
+                    | "forces"
+                    | "troops"
+                    | "soldiers"
+                    | "taliban"
+                    | "insurgents"
+                    | "militants"
+                    | "commandos"
+                    | "police"
+                    | "assistance"
+                    | "aid"
+                    | "food"
+                    | "supplies"
+            )
+        };
+        let civilian = |w: &str| lexicon::CIVILIANS.contains(&w);
+        // Who moves: civilians, not fighters or aid ("Taliban fighters reached the city",
+        // "food assistance reached 1,900 people"). An arrival needs them before the verb.
         let moving: Vec<&Trigger> = triggers
             .iter()
             .filter(|t| matches!(t.class, Class::Flee | Class::Arrive | Class::Evacuee))
             .filter(|t| {
-                let before = &words[(t.start - range.start).saturating_sub(3)..t.start - range.start];
-                !before.iter().any(|w| {
-                    matches!(
-                        w.as_str(),
-                        "fighters"
-                            | "forces"
-                            | "troops"
-                            | "soldiers"
-                            | "taliban"
-                            | "insurgents"
-                            | "militants"
-                            | "commandos"
-                            | "police"
-                    )
-                })
+                let c = clause(t.start);
+                let before: Vec<&str> = (range.start..t.start).filter(|&u| clause(u) == c).map(local).collect();
+                let subject_military = before.iter().rev().take(3).any(|w| military(w));
+                let before_words: Vec<String> = before.iter().map(|w| w.to_string()).collect();
+                let civilians_before =
+                    before.iter().any(|w| lexicon::CIVILIANS.contains(w)) || !counts::find(&before_words).is_empty();
+                let civilians_after = (t.end..(t.end + 6).min(range.end)).any(|u| clause(u) == c && civilian(local(u)));
+                // "camps for families from Dand": a noun takes its people after it.
+                let noun = matches!(local(t.start), "camps" | "camp" | "arrivals" | "displacement");
+                !subject_military
+                    && (civilians_before
+                        || ((t.class == Class::Flee || noun) && civilians_after)
+                        || t.class == Class::Evacuee)
             })
             .collect();
         let Some(first) = moving.first() else { return };
         let count = counts::find(words).into_iter().next();
-        // Civilians moving, not troops: "families", "residents", a count of people.
-        let civilians = count.is_some() || words.iter().any(|w| lexicon::CIVILIANS.contains(&w.as_str()));
-        if !civilians {
-            return;
-        }
-        let mut roles: Vec<(&Mention, bool)> = Vec::new(); // (mention, is_origin)
-        for m in self.mentions_in(range).filter(|m| self.mappable(m, true)) {
+        let in_moving_clause = |t: usize| moving.iter().any(|m| clause(m.start) == clause(t));
+        let mut origins: Vec<EntryId> = Vec::new();
+        let mut destinations: Vec<EntryId> = Vec::new();
+        let assign = |entry: EntryId, origin: bool, origins: &mut Vec<EntryId>, destinations: &mut Vec<EntryId>| {
+            if origins.contains(&entry) || destinations.contains(&entry) {
+                return;
+            }
+            if origin {
+                origins.push(entry);
+            } else {
+                destinations.push(entry);
+            }
+        };
+        // The role a place (or anaphor) at token `start`, governed by `governor`, plays.
+        let role = |start: usize, end: usize, governor: Option<&str>| -> Option<bool> {
+            let before = moving.iter().rev().find(|t| t.end <= start && clause(t.start) == clause(start));
+            let next = moving.iter().find(|t| t.start >= end && clause(t.start) == clause(start));
+            let reach = |t: &&&Trigger| start - t.end <= 10;
+            let near_any = moving.iter().any(|t| {
+                clause(t.start) == clause(start) && (start.abs_diff(t.end) <= 12 || end.abs_diff(t.start) <= 12)
+            });
+            match governor {
+                Some("from") => near_any.then_some(true),
+                // "left Afghanistan for Pakistan through the Torkham border crossing": the way out.
+                Some("through" | "via") => near_any.then_some(true),
+                Some("of")
+                    if start >= range.start + 2
+                        && matches!(
+                            local(start - 2),
+                            "residents" | "people" | "families" | "households" | "villagers" | "inhabitants"
+                        ) =>
+                {
+                    Some(true)
+                }
+                Some("of") if start >= range.start + 2 && local(start - 2) == "safety" => Some(false),
+                Some("to" | "towards" | "toward" | "into" | "for") => before.filter(reach).map(|_| false),
+                Some("in" | "at") => match (before, next) {
+                    // "fled their villages in Panjshir": only home words between.
+                    (Some(t), _) if t.class == Class::Flee => {
+                        let between: Vec<&str> = (t.end..start).map(local).collect();
+                        Some(
+                            between.len() <= 4 && between.iter().all(|w| lexicon::HOME_WORDS.contains(w) || *w == "in"),
+                        )
+                        .filter(|_| reach(&&t))
+                        .or(Some(false))
+                    }
+                    (Some(t), _) => reach(&&t).then_some(false),
+                    // "In Ali Abad district, 480 households fled", "At Spin Boldak, hundreds crossed".
+                    (None, Some(t)) => Some(t.class == Class::Flee),
+                    (None, None) => None,
+                },
+                // "fled Sheberghan", "reached the western part of Kabul".
+                None => before
+                    .filter(|t| {
+                        (t.end..start).all(|u| {
+                            matches!(local(u), "the" | "a" | "of")
+                                || lexicon::MODIFIERS.contains(&local(u))
+                                || lexicon::CONTAINERS.contains(&local(u))
+                        }) && start - t.end <= 5
+                    })
+                    .map(|t| t.class == Class::Flee),
+                _ => None,
+            }
+        };
+        for m in self.mentions_in(range).filter(|m| self.mappable(m, true) && in_moving_clause(m.tokens.start)) {
             let start = m.tokens.start;
             let foreign = matches!(self.g.entry(m.entry).kind, Kind::ForeignPlace | Kind::Country);
-            let before = moving.iter().rev().find(|t| t.end <= start);
-            let governor = self.governor(m, range.start);
+            // "a Kunduz evacuee", "IDPs from X": the place before the word.
             let evacuee =
                 m.tokens.end < range.end && matches!(local(m.tokens.end), "evacuee" | "evacuees" | "idps" | "natives");
             // "according to US officials", "the ministry in Berlin said": attribution.
             let attribution = (m.tokens.end < range.end && lexicon::SPEECH.contains(&local(m.tokens.end)))
                 || (start >= range.start + 2 && local(start - 2) == "according");
-            // "to Shibirghan in neighbouring Jawzjan province": the province only locates the town.
-            let qualifier = governor.as_deref() == Some("in")
-                && self.g.entry(m.entry).kind == Kind::Province
-                && self.mentions_in(&(start.saturating_sub(4)..start)).any(|x| {
+            // "to Shibirghan in neighbouring Jawzjan province": the province locates the town.
+            let qualifier = self.g.entry(m.entry).kind == Kind::Province
+                && self.mentions_in(&(start.saturating_sub(5)..start)).any(|x| {
                     let e = self.g.entry(x.entry);
                     e.kind != Kind::Province && e.admin1_code == self.g.entry(m.entry).admin1_code
                 });
             if attribution || qualifier {
                 continue;
             }
-            let role = match governor.as_deref() {
-                Some("from") => Some(true),
-                Some("to" | "towards" | "toward" | "into" | "for") => Some(false),
-                Some("in" | "at") => match before {
-                    None => Some(first.class == Class::Flee),
-                    Some(t) if t.class == Class::Flee => {
-                        let between: Vec<&str> = (t.end..start).map(local).collect();
-                        Some(
-                            between.iter().all(|w| lexicon::HOME_WORDS.contains(w) || *w == "in") && between.len() <= 4,
-                        )
+            // "Islam Qala, where 2,500 people crossed into Iran": the place the clause is about.
+            let where_clause = m.tokens.end < range.end
+                && self.toks[m.tokens.end - 1].gap == Gap::Comma
+                && local(m.tokens.end) == "where";
+            let governor = if where_clause { Some("at".to_owned()) } else { self.governor(m, range.start) };
+            let is_origin = if evacuee { Some(true) } else { role(start, m.tokens.end, governor.as_deref()) };
+            match is_origin {
+                Some(true) if !foreign => {
+                    for member in self.chain_from(m, range, false) {
+                        assign(member.entry, true, &mut origins, &mut destinations);
                     }
-                    Some(_) => Some(false),
-                },
-                Some("of") if start >= 2 && local(start - 2) == "safety" => Some(false),
-                None if evacuee => Some(true),
-                None => before.filter(|t| t.end == start).map(|t| t.class == Class::Flee),
-                _ => None,
-            };
-            match role {
-                Some(true) if !foreign => roles.push((m, true)),
-                Some(false) => roles.push((m, false)),
+                }
+                Some(false) => {
+                    for member in self.chain_from(m, range, true) {
+                        assign(member.entry, false, &mut origins, &mut destinations);
+                    }
+                }
                 _ => {}
             }
         }
-        let mut origins: Vec<EntryId> = Vec::new();
-        let mut destinations: Vec<EntryId> = Vec::new();
-        for (m, is_origin) in &roles {
-            for member in self.chain_from(m, range, !is_origin) {
-                let list = if *is_origin { &mut origins } else { &mut destinations };
-                if !list.contains(&member.entry) {
-                    list.push(member.entry);
+        // "from the city", "left the port", "arrived in the capital": anaphors by their
+        // governing word, unless the name follows ("the city of Herat").
+        for t in range.clone().filter(|&t| in_moving_clause(t)) {
+            let Some((anaphor, len)) = anaphor_at(&self.words_from(t, 3)) else { continue };
+            if t + len < range.end && local(t + len) == "of" {
+                continue;
+            }
+            let governor = (t > range.start).then(|| local(t - 1)).filter(|w| lexicon::PREPOSITIONS.contains(w));
+            if let Some(origin) = role(t, t + len, governor) {
+                if let Some(e) = self.resolve_anaphor(anaphor, t) {
+                    assign(e, origin, &mut origins, &mut destinations);
                 }
             }
         }
-        // "fled the city", "arrived in the capital": anaphors by the verbs.
-        for trigger in &moving {
-            let mut t = trigger.end;
-            if t < range.end && matches!(local(t), "in" | "to" | "from" | "into") {
-                t += 1;
-            }
-            if let Some((anaphor, _)) = anaphor_at(&self.words_from(t, 3)) {
-                if let Some(e) = self.resolve_anaphor(anaphor, trigger.start) {
-                    let origin_side =
-                        trigger.class == Class::Flee && local(trigger.end) != "to" && local(trigger.end) != "into";
-                    if !origins.contains(&e) && !destinations.contains(&e) {
-                        if origin_side {
-                            origins.push(e);
-                        } else {
-                            destinations.push(e);
-                        }
-                    }
-                }
-            }
-        }
-        destinations.retain(|d| !origins.contains(d));
+        // "In Khost province, 42 families … arrived in Khost city": the province only
+        // locates a place named in the sentence.
+        let named: Vec<EntryId> = origins.iter().chain(destinations.iter()).copied().collect();
+        let contains_named = |p: &EntryId| {
+            let e = self.g.entry(*p);
+            e.kind == Kind::Province
+                && named.iter().any(|n| {
+                    *n != *p && self.g.entry(*n).kind != Kind::Province && self.g.entry(*n).admin1_code == e.admin1_code
+                })
+        };
+        origins.retain(|p| !contains_named(p));
+        destinations.retain(|p| !contains_named(p));
         let pairs: Vec<(Option<EntryId>, Option<EntryId>)> = match (origins.is_empty(), destinations.is_empty()) {
             (false, false) => {
                 origins.iter().flat_map(|o| destinations.iter().map(move |d| (Some(*o), Some(*d)))).collect()
@@ -968,10 +1214,23 @@ fn match_words(words: &[String], pattern: &[&str]) -> Option<usize> {
 }
 
 fn anaphor_at(words: &[String]) -> Option<(Anaphor, usize)> {
+    // "the capital of Takhar" names a province's capital, not Kabul.
+    if words.len() >= 3 && words[1] == "capital" && words[2] == "of" {
+        return None;
+    }
     lexicon::ANAPHORS.iter().find_map(|(phrase, anaphor)| {
         (words.len() >= phrase.len() && words.iter().zip(phrase.iter()).all(|(w, p)| w == p))
             .then_some((*anaphor, phrase.len()))
     })
+}
+
+/// The actor of a "to …", "by …" or "of …" phrase opening within `words`: "fell to the
+/// Taliban", "captured by government forces", "under the control of the Islamic Emirate".
+fn actor_after_preposition(words: &[String]) -> Option<Actor> {
+    let at = words.iter().position(|w| matches!(w.as_str(), "to" | "by" | "of"))?;
+    let rest = &words[at + 1..];
+    let skip = rest.iter().take_while(|w| matches!(w.as_str(), "the" | "a" | "an" | "local" | "afghan")).count();
+    (skip..rest.len().min(skip + 2)).find_map(|i| actor_at(&rest[i..]))
 }
 
 /// The first actor phrase in `words`.
@@ -1001,9 +1260,12 @@ fn finish(article: &Article, mut drafts: Vec<Draft>, g: &Gazetteer, options: &Op
             k.event_type == draft.event_type
                 && match draft.event_type {
                     EventType::Displacement => k.origin == draft.origin && k.destination == draft.destination,
+                    // One sentence tells one change of hands per place: "captured Maimana after
+                    // the security forces there surrendered".
                     EventType::Control => {
                         k.place == draft.place
-                            && (k.actor == draft.actor
+                            && (k.evidence == draft.evidence
+                                || k.actor == draft.actor
                                 || draft.actor == Some(Actor::Unknown)
                                 || k.actor == Some(Actor::Unknown))
                     }

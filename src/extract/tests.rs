@@ -121,15 +121,3 @@ fn displacement_with_counts() {
     assert_eq!((name(e[0].origin), name(e[0].destination)), ("Spin Boldak".to_owned(), "Chaman".to_owned()));
     assert!(e[0].count.unwrap().vague);
 }
-
-#[test]
-fn the_seed_article() {
-    let body = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/seed-style/offensive-2021-08-10.txt"
-    ))
-    .unwrap_or_default();
-    if body.is_empty() {
-        return; // the fixture is exercised by the integration tests
-    }
-}

@@ -128,8 +128,21 @@ impl<'g> Geoparser<'g> {
     pub fn parse(&self, body: &str) -> Parsed {
         let tokens = text::tokenize(body);
         let spans = self.spans(body, &tokens.tokens);
-        let mut mentions: Vec<Mention> =
-            spans.into_iter().filter_map(|span| self.resolve(body, &tokens, span)).collect();
+        let mut mentions: Vec<Mention> = Vec::new();
+        for span in spans {
+            // "Deh Salah, Pul-e Hisar and Banu, a commander said": the last item of a list
+            // of places is a place, whatever follows it.
+            let first = span.tokens.start;
+            let toks = &tokens.tokens;
+            let listed = mentions.last().is_some_and(|m| {
+                let joined_by_word = m.tokens.end + 1 == first && matches!(toks[m.tokens.end].text(body), "and" | "or");
+                let joined_by_comma = m.tokens.end == first && toks[first - 1].gap == Gap::Comma;
+                joined_by_word || joined_by_comma
+            });
+            if let Some(mention) = self.resolve(body, &tokens, span, listed) {
+                mentions.push(mention);
+            }
+        }
         apply_list_cues(self.gazetteer, body, &tokens.tokens, &mut mentions);
         Parsed { tokens, mentions }
     }
@@ -280,7 +293,7 @@ impl<'g> Geoparser<'g> {
     }
 
     /// Pass 2: is the span a place, and which reading?
-    fn resolve(&self, body: &str, tokens: &Tokens, span: Span) -> Option<Mention> {
+    fn resolve(&self, body: &str, tokens: &Tokens, span: Span, listed: bool) -> Option<Mention> {
         let g = self.gazetteer;
         let toks = &tokens.tokens;
         let (first, last) = (span.tokens.start, span.tokens.end - 1);
@@ -323,7 +336,7 @@ impl<'g> Geoparser<'g> {
                     return None;
                 }
             }
-            if self.is_person(body, toks, last, prev, next, best, subject) {
+            if !listed && self.is_person(body, toks, last, prev, next, best, subject) {
                 return None;
             }
             // "X said" reads X as a speaker only when X is the subject: not after "in",
@@ -394,6 +407,7 @@ impl<'g> Geoparser<'g> {
     }
 
     /// "Farah Ahmadi, a nurse" is not the city: a person, by the words around the name.
+    #[allow(clippy::too_many_arguments)] // the context of one mention, read by one rule
     fn is_person(
         &self,
         body: &str,

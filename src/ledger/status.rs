@@ -15,7 +15,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::Taliban, Status::Government, Status::Resistance, Status::Contested, Status::Unknown];
+    pub const ALL: [Status; 5] =
+        [Status::Taliban, Status::Government, Status::Resistance, Status::Contested, Status::Unknown];
 
     pub fn as_str(self) -> &'static str {
         match self {

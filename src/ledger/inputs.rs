@@ -1,0 +1,415 @@
+//! Files an editor gives the ledger: corrected events (`--events`, in the events CSV
+//! schema, with an optional `drop` column), an ACLED export (`--acled`), and a starting
+//! state (`--baseline`). Names resolve through the gazetteer; a name it does not know is
+//! an error naming the file, line and value, with the closest names as suggestions.
+
+use super::{Baseline, Status};
+use crate::extract::{record, Actor, Count, CountUnit, Event, EventType};
+use crate::gazetteer::{EntryId, Gazetteer};
+use crate::ingest::parse_date;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// A problem in an input file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct InputError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// What a file gave: rows read, and rows refused (each with its reason). A file that cannot
+/// be read at all, or lacks required columns, is an `Err`.
+#[derive(Debug)]
+pub struct Read<T> {
+    pub items: Vec<T>,
+    pub errors: Vec<InputError>,
+}
+
+impl<T> Default for Read<T> {
+    fn default() -> Self {
+        Read { items: Vec::new(), errors: Vec::new() }
+    }
+}
+
+/// A corrected or added event, or an instruction to drop one.
+#[derive(Debug, Clone)]
+pub struct Correction {
+    pub event: Event,
+    pub drop: bool,
+}
+
+struct Csv {
+    file: String,
+    header: Vec<String>,
+    rows: Vec<(usize, csv::StringRecord)>,
+}
+
+impl Csv {
+    fn read(path: &Path, required: &[&str]) -> Result<Csv, InputError> {
+        let file = path.display().to_string();
+        let fatal = |line: usize, message: String| InputError { file: file.clone(), line, message };
+        let bytes = std::fs::read(path).map_err(|e| fatal(0, format!("cannot read: {e}")))?;
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).to_vec();
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes.as_slice());
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|e| fatal(1, format!("cannot read the header: {e}")))?
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        let missing: Vec<&str> = required.iter().copied().filter(|c| !header.iter().any(|h| h == c)).collect();
+        if !missing.is_empty() {
+            return Err(fatal(
+                1,
+                format!("missing column(s) {}; the header has: {}", missing.join(", "), header.join(", ")),
+            ));
+        }
+        let mut rows = Vec::new();
+        let mut records = reader.into_records();
+        loop {
+            let next = records.next();
+            let Some(result) = next else { break };
+            match result {
+                Ok(record) => {
+                    let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+                    rows.push((line, record));
+                }
+                Err(e) => {
+                    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                    // A broken row is reported by the caller through an empty record.
+                    rows.push((line, csv::StringRecord::from(vec![format!("\u{0}{e}")])));
+                }
+            }
+        }
+        Ok(Csv { file, header, rows })
+    }
+
+    fn get<'r>(&self, record: &'r csv::StringRecord, column: &str) -> &'r str {
+        self.header.iter().position(|h| h == column).and_then(|i| record.get(i)).map(str::trim).unwrap_or("")
+    }
+
+    fn error(&self, line: usize, message: impl Into<String>) -> InputError {
+        InputError { file: self.file.clone(), line, message: message.into() }
+    }
+
+    /// A row the CSV reader could not parse (an unbalanced quote), or one of the wrong width.
+    fn broken(&self, line: usize, record: &csv::StringRecord) -> Option<InputError> {
+        if let Some(message) = record.get(0).and_then(|c| c.strip_prefix('\u{0}')) {
+            return Some(self.error(line, format!("malformed CSV row: {message}")));
+        }
+        if record.len() != self.header.len() {
+            return Some(self.error(line, format!("{} cells, the header has {}", record.len(), self.header.len())));
+        }
+        None
+    }
+}
+
+/// Resolves a place given by id or by name (optionally within a province).
+fn resolve_place(g: &Gazetteer, id: &str, name: &str, admin1: &str) -> Result<Option<EntryId>, String> {
+    if !id.is_empty() {
+        return g.by_id(id).map(Some).ok_or_else(|| unknown(g, id));
+    }
+    if name.is_empty() {
+        return Ok(None);
+    }
+    // The province may be given as an ISO code or a name.
+    let in_province = |id: EntryId| {
+        let code = g.entry(id).admin1_code.as_deref();
+        admin1.is_empty()
+            || code == Some(admin1)
+            || code.and_then(|c| g.province_name(c)).map(|n| n.eq_ignore_ascii_case(admin1)).unwrap_or(false)
+    };
+    match g.lookup(name).iter().find(|c| in_province(c.entry)) {
+        Some(c) => Ok(Some(c.entry)),
+        None => Err(unknown(g, name)),
+    }
+}
+
+fn unknown(g: &Gazetteer, value: &str) -> String {
+    let suggestions: Vec<String> = g
+        .suggest(value, 3)
+        .iter()
+        .map(|e| format!("{} ({}, {})", e.name, e.id, e.admin1_code.as_deref().unwrap_or(&e.country_code)))
+        .collect();
+    if suggestions.is_empty() {
+        format!("unknown place {value:?}")
+    } else {
+        format!("unknown place {value:?}; did you mean {}?", suggestions.join(", "))
+    }
+}
+
+/// Reads an events CSV an editor corrected: the `eventmap events` columns (only
+/// `event_id`, `event_date` and `event_type` are required), plus an optional `drop`
+/// column (`true`, `yes`, `1`, `x` drop the event of that id).
+pub fn read_corrections(path: &Path, g: &Gazetteer, family_size: f64) -> Result<Read<Correction>, InputError> {
+    let csv = Csv::read(path, &["event_id", "event_date", "event_type"])?;
+    let mut out = Read::default();
+    for (line, record) in &csv.rows {
+        let line = *line;
+        if let Some(error) = csv.broken(line, record) {
+            out.errors.push(error);
+            continue;
+        }
+        let get = |c: &str| csv.get(record, c);
+        let row = || -> Result<Correction, String> {
+            let id = get("event_id");
+            if id.is_empty() {
+                return Err("empty event_id".into());
+            }
+            let drop = matches!(get("drop").to_ascii_lowercase().as_str(), "true" | "yes" | "1" | "x" | "drop");
+            let date = parse_date(get("event_date"))
+                .ok_or_else(|| format!("bad event_date {:?}: expected YYYY-MM-DD", get("event_date")))?;
+            let event_type = EventType::parse(get("event_type")).ok_or_else(|| {
+                format!("bad event_type {:?}: expected control, contested or displacement", get("event_type"))
+            })?;
+            let actor = match get("actor") {
+                "" if event_type == EventType::Control => {
+                    return Err("a control event needs an actor (taliban, government, resistance or unknown)".into())
+                }
+                "" => None,
+                value => Some(Actor::parse(value).ok_or_else(|| {
+                    format!("bad actor {value:?}: expected taliban, government, resistance or unknown")
+                })?),
+            };
+            let admin1 = get("admin1_code");
+            let (place, origin, destination) = match event_type {
+                EventType::Displacement => {
+                    let origin = resolve_place(g, get("origin_id"), get("origin"), "")?;
+                    let destination = resolve_place(g, get("destination_id"), get("destination"), "")?;
+                    if origin.is_none() && destination.is_none() {
+                        return Err("a displacement needs an origin or a destination".into());
+                    }
+                    (None, origin, destination)
+                }
+                _ => {
+                    let place = resolve_place(g, get("place_id"), get("location"), admin1)?;
+                    if place.is_none() {
+                        return Err("no place: give place_id or location".into());
+                    }
+                    (place, None, None)
+                }
+            };
+            let count = match get("count") {
+                "" => None,
+                value => {
+                    let value: u64 = value.replace(',', "").parse().map_err(|_| format!("bad count {value:?}"))?;
+                    let unit = CountUnit::parse(get("count_unit")).unwrap_or(CountUnit::People);
+                    let vague = matches!(get("count_vague").to_ascii_lowercase().as_str(), "true" | "yes" | "1");
+                    Some(Count { value, unit, vague, token: 0 })
+                }
+            };
+            let confidence = match get("confidence") {
+                "" => 1.0,
+                value => value
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|c| (0.0..=1.0).contains(c))
+                    .ok_or_else(|| format!("bad confidence {value:?}: expected a number from 0 to 1"))?,
+            };
+            let precision = get("date_precision").parse::<u8>().ok().filter(|p| (1..=3).contains(p)).unwrap_or(1);
+            Ok(Correction {
+                event: Event {
+                    id: id.to_owned(),
+                    article: get("article").to_owned(),
+                    date,
+                    date_precision: precision,
+                    event_type,
+                    actor,
+                    place,
+                    origin,
+                    destination,
+                    people: count.map(|c| c.people(family_size)),
+                    count,
+                    confidence,
+                    denied: false,
+                    sentence: get("sentence").to_owned(),
+                    evidence: 0..0,
+                },
+                drop,
+            })
+        };
+        match row() {
+            Ok(correction) => out.items.push(correction),
+            Err(message) => out.errors.push(csv.error(line, message)),
+        }
+    }
+    Ok(out)
+}
+
+/// Reads an ACLED export by ACLED's own column names. Territory changes become `control`
+/// ("Non-state actor overtakes territory": the actor's side; "Government regains
+/// territory": government), other battles `contested`; other event types are skipped.
+/// A location resolves by name within its province, else by coordinates to the nearest
+/// known place within 10 km, else to the province.
+pub fn read_acled(path: &Path, g: &Gazetteer) -> Result<Read<Event>, InputError> {
+    let csv = Csv::read(
+        path,
+        &["event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "admin1", "location"],
+    )?;
+    let mut out = Read::default();
+    for (line, record) in &csv.rows {
+        let line = *line;
+        if let Some(error) = csv.broken(line, record) {
+            out.errors.push(error);
+            continue;
+        }
+        let get = |c: &str| csv.get(record, c);
+        if !get("event_type").eq_ignore_ascii_case("battles") {
+            continue;
+        }
+        let row = || -> Result<Event, String> {
+            let date =
+                acled_date(get("event_date")).ok_or_else(|| format!("bad event_date {:?}", get("event_date")))?;
+            let sub = get("sub_event_type").to_ascii_lowercase();
+            let (event_type, actor) = if sub.contains("government regains territory") {
+                (EventType::Control, Some(Actor::Government))
+            } else if sub.contains("overtakes territory") {
+                (EventType::Control, Some(acled_side(get("actor1"))))
+            } else {
+                (EventType::Contested, None)
+            };
+            let province = g
+                .provinces
+                .iter()
+                .find(|p| {
+                    let e = g.entry(p.entry);
+                    e.names
+                        .iter()
+                        .any(|(n, _)| crate::gazetteer::fold_key(n) == crate::gazetteer::fold_key(get("admin1")))
+                })
+                .ok_or_else(|| format!("unknown admin1 {:?}", get("admin1")))?;
+            let place =
+                resolve_acled_location(g, get("location"), &province.iso_code, get("latitude"), get("longitude"))
+                    .unwrap_or(province.entry);
+            Ok(Event {
+                id: get("event_id_cnty").to_owned(),
+                article: format!("acled:{}", get("event_id_cnty")),
+                date,
+                date_precision: get("time_precision").parse().unwrap_or(1),
+                event_type,
+                actor,
+                place: Some(place),
+                origin: None,
+                destination: None,
+                count: None,
+                people: None,
+                confidence: 1.0,
+                denied: false,
+                sentence: get("notes").to_owned(),
+                evidence: 0..0,
+            })
+        };
+        match row() {
+            Ok(event) => out.items.push(event),
+            Err(message) => out.errors.push(csv.error(line, message)),
+        }
+    }
+    Ok(out)
+}
+
+fn acled_side(actor: &str) -> Actor {
+    let a = actor.to_ascii_lowercase();
+    if a.contains("taliban") {
+        Actor::Taliban
+    } else if a.contains("military forces of afghanistan") || a.contains("police forces of afghanistan") {
+        Actor::Government
+    } else if a.contains("nrf") || a.contains("resistance") {
+        Actor::Resistance
+    } else {
+        Actor::Unknown
+    }
+}
+
+/// ACLED dates: `2021-08-10` or `10 August 2021`.
+fn acled_date(value: &str) -> Option<chrono::NaiveDate> {
+    parse_date(value).or_else(|| chrono::NaiveDate::parse_from_str(value.trim(), "%d %B %Y").ok())
+}
+
+fn resolve_acled_location(g: &Gazetteer, name: &str, iso: &str, lat: &str, lon: &str) -> Option<EntryId> {
+    if let Some(c) = g.lookup(name).into_iter().find(|c| g.entry(c.entry).admin1_code.as_deref() == Some(iso)) {
+        return Some(c.entry);
+    }
+    let (lat, lon) = (lat.parse::<f64>().ok()?, lon.parse::<f64>().ok()?);
+    let here = geo::Point::new(lon, lat);
+    use geo::{Distance, Haversine};
+    g.entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind.is_settlement() && e.admin1_code.as_deref() == Some(iso))
+        .filter_map(|(i, e)| e.point.map(|p| (i, Haversine.distance(here, p))))
+        .filter(|(_, metres)| *metres <= 10_000.0)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i as EntryId)
+}
+
+/// A baseline: a status for every place (`government`, `taliban`, `unknown`…), or a CSV
+/// file `place_id_or_name,status,date` (date optional: from the beginning).
+pub fn read_baseline(value: &str, g: &Gazetteer) -> Result<Read<Baseline>, InputError> {
+    if let Some(status) = Status::parse(value) {
+        return Ok(Read {
+            items: vec![Baseline { default: Some(status), places: Default::default() }],
+            errors: Vec::new(),
+        });
+    }
+    let csv = Csv::read(Path::new(value), &["place_id_or_name", "status"])?;
+    let mut baseline = Baseline::default();
+    let mut errors = Vec::new();
+    let mut seen: HashMap<EntryId, usize> = HashMap::new();
+    for (line, record) in &csv.rows {
+        let line = *line;
+        if let Some(error) = csv.broken(line, record) {
+            errors.push(error);
+            continue;
+        }
+        let get = |c: &str| csv.get(record, c);
+        let row = || -> Result<(EntryId, Status, Option<chrono::NaiveDate>), String> {
+            let key = get("place_id_or_name");
+            let place = match g.by_id(key) {
+                Some(id) => id,
+                None => resolve_place(g, "", key, "")?.ok_or_else(|| "empty place_id_or_name".to_owned())?,
+            };
+            let status = Status::parse(get("status")).ok_or_else(|| {
+                format!(
+                    "bad status {:?}: expected taliban, government, resistance, contested or unknown",
+                    get("status")
+                )
+            })?;
+            let date = match get("date") {
+                "" => None,
+                value => Some(parse_date(value).ok_or_else(|| format!("bad date {value:?}: expected YYYY-MM-DD"))?),
+            };
+            Ok((place, status, date))
+        };
+        match row() {
+            Ok((place, status, date)) => {
+                if let Some(first) = seen.insert(place, line) {
+                    errors.push(csv.error(line, format!("{} is already given at line {first}", g.entry(place).id)));
+                    continue;
+                }
+                baseline.places.insert(place, (status, date));
+            }
+            Err(message) => errors.push(csv.error(line, message)),
+        }
+    }
+    Ok(Read { items: vec![baseline], errors })
+}
+
+/// Applies corrections to extracted events: a row with a known id replaces that event,
+/// a new id adds one, `drop` (or an id in `drop_ids`) removes it.
+pub fn apply_corrections(events: &mut Vec<Event>, corrections: Vec<Correction>, drop_ids: &[String]) {
+    for correction in corrections {
+        let position = events.iter().position(|e| e.id == correction.event.id);
+        match (position, correction.drop) {
+            (Some(i), true) => {
+                events.remove(i);
+            }
+            (Some(i), false) => events[i] = correction.event,
+            (None, true) => {}
+            (None, false) => events.push(correction.event),
+        }
+    }
+    events.retain(|e| !drop_ids.contains(&e.id));
+    record::sort(events);
+}
