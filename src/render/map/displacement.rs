@@ -98,8 +98,13 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
     let mut order: Vec<usize> = (0..data.flows.len()).collect();
     order.sort_by(|a, b| data.flows[*b].people.cmp(&data.flows[*a].people).then(a.cmp(b)));
     let origin_r = 7.0 * u;
-    let start_gap = origin_r + 3.0 * u;
-    let mut flow_labels: Vec<(String, Spots, Vec<Rect>)> = Vec::new();
+    // Flows leave a place from the edge of its arrivals circle if it has one (people
+    // left Kabul while others arrived), else from its dot.
+    let start_gap = |id: EntryId| match arrivals.get(&id) {
+        Some((_, n)) => radius_of(*n) + 4.0 * u,
+        None => origin_r + 3.0 * u,
+    };
+    let mut flow_labels: Vec<(String, Vec<Spot>, Vec<Rect>)> = Vec::new();
     let mut places: BTreeMap<EntryId, (Xy, f64)> = BTreeMap::new();
     let mut own_arrows: BTreeMap<EntryId, Vec<Rect>> = BTreeMap::new();
     let centre = afghan_centre(&page);
@@ -112,15 +117,15 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
                 places.entry(oid).or_insert((from, origin_r));
                 let r = radius_of(arrivals.get(&did).map_or(flow.people, |a| a.1));
                 places.entry(did).or_insert((to, r));
-                arrow(from, to, start_gap, r + 4.0 * u, w, u, BEND, &MIDDLE).map(|a| (a, label))
+                arrow(from, to, start_gap(oid), r + 4.0 * u, w, u, BEND, &MIDDLE).map(|a| (a, label))
             }
             (Some((oid, from)), Some((did, to))) => {
                 // Off the map (Doha): to the frame's edge, nearly straight so the
                 // direction reads, labelled where it leaves.
                 places.entry(oid).or_insert((from, origin_r));
                 let name = &data.gazetteer.entry(did).name;
-                arrow(from, edge_point(from, to, &inner), start_gap, 0.0, w, u, BEND / 3.0, &NEAR_END)
-                    .map(|a| (a, format!("To {name}: {label}")))
+                arrow(from, edge_point(from, to, &inner), start_gap(oid), 0.0, w, u, BEND / 3.0, &NEAR_END)
+                    .map(|a| (a, format!("To {name}\n{label}")))
             }
             (Some((oid, from)), None) => {
                 // Destination unknown: a short arrow out of the origin, away from the
@@ -128,16 +133,19 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
                 places.entry(oid).or_insert((from, origin_r));
                 let (dx, dy) = unit(from.0 - centre.0, from.1 - centre.1).unwrap_or((0.0, -1.0));
                 let end = (from.0 + dx * 130.0 * u, from.1 + dy * 130.0 * u);
-                arrow(from, end, start_gap, 0.0, w, u, BEND, &MIDDLE)
-                    .map(|a| (a, format!("{label}, destination unknown")))
+                // The label reads on from the arrow's tip, where the destination would be.
+                arrow(from, end, start_gap(oid), 0.0, w, u, BEND, &MIDDLE).map(|mut a| {
+                    a.label_spots.rotate_right(1);
+                    (a, format!("{label}\ndestination unknown"))
+                })
             }
             (None, Some((did, to))) => {
                 if inner.contains(to) {
                     let r = radius_of(arrivals.get(&did).map_or(flow.people, |a| a.1));
                     places.entry(did).or_insert((to, r));
                     flow_labels.push((
-                        format!("{label}, origin unknown"),
-                        Spots::Around(to, r),
+                        format!("{label}\norigin unknown"),
+                        vec![Spot::Around(to, r)],
                         vec![circle_box(to, r * 0.7)],
                     ));
                 }
@@ -208,7 +216,7 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
     let size = style.font.flow_label.0 * u;
     for (text, spots, own) in flow_labels {
         let extent = measure(&text, size, true);
-        let anchors = spots.anchors(extent, size, u);
+        let anchors = anchors(&spots, extent, size, u);
         match page.placer.place(extent, &anchors, &own) {
             Some((anchor, rect)) => page.push_label(text, LabelKind::Flow, anchor, rect, size, true, palette.flow),
             None => page.dropped.push(text),
@@ -279,7 +287,7 @@ fn afghan_centre(page: &Page) -> Xy {
 struct Arrow {
     outline: Vec<Xy>,
     /// Places for its count label, best first: beside the middle of the curve.
-    label_spots: Spots,
+    label_spots: Vec<Spot>,
     boxes: Vec<Rect>,
 }
 
@@ -348,17 +356,21 @@ fn arrow(from: Xy, to: Xy, start_gap: f64, end_gap: f64, w: f64, u: f64, bend: f
     outline.push((base.0 - n.0 * head_w / 2.0, base.1 - n.1 * head_w / 2.0));
     outline.extend(right.into_iter().rev());
 
+    // Beside the shaft, the outer side of the bow first (it has more room); then
+    // further out; then round the tip.
     let mut spots = Vec::new();
-    for &t in label_at {
-        let p = at(t * t_head);
-        let (tx, ty) = tangent(t * t_head);
-        // The outer side of the bow first: it has more room.
-        for side in [1.0, -1.0] {
-            let n = (ty * side, -tx * side);
-            let d = w / 2.0 + 8.0 * u;
-            spots.push(((p.0 + n.0 * d, p.1 + n.1 * d), n));
+    for gap in [8.0 * u, 40.0 * u] {
+        for &t in label_at {
+            let p = at(t * t_head);
+            let (tx, ty) = tangent(t * t_head);
+            for side in [1.0, -1.0] {
+                let n = (ty * side, -tx * side);
+                let d = w / 2.0 + gap;
+                spots.push(Spot::Beside((p.0 + n.0 * d, p.1 + n.1 * d), n));
+            }
         }
     }
+    spots.push(Spot::Around(end, 4.0 * u));
     // Squares along the centre line: what other labels must keep off.
     let boxes = (0..=STEPS / 4)
         .map(|i| {
@@ -367,40 +379,40 @@ fn arrow(from: Xy, to: Xy, start_gap: f64, end_gap: f64, w: f64, u: f64, bend: f
             Rect { x0: p.0 - half, y0: p.1 - half, x1: p.0 + half, y1: p.1 + half }
         })
         .collect();
-    Some(Arrow { outline, label_spots: Spots::Beside(spots), boxes })
+    Some(Arrow { outline, label_spots: spots, boxes })
 }
 
-/// Where a label may go: beside points of a curve (each with the side's normal),
-/// or around a circle.
-enum Spots {
-    Beside(Vec<(Xy, Xy)>),
+/// A place a label may go: beside a point of a curve (with the side's normal),
+/// or around a point or circle.
+#[derive(Clone, Copy, Debug)]
+enum Spot {
+    Beside(Xy, Xy),
     Around(Xy, f64),
 }
 
-impl Spots {
-    /// Candidate anchors for a text of this extent, best first.
-    fn anchors(&self, extent: labels::Extent, size: f64, u: f64) -> Vec<Anchor> {
-        match self {
-            Spots::Around(at, r) => labels::around_point(*at, *r, 6.0 * u, size, extent),
-            Spots::Beside(spots) => spots
-                .iter()
-                .map(|&((x, y), n)| {
-                    // Text on the side the normal points to: left-aligned when it
-                    // points right, above when it points up, and so on.
-                    let (align, baseline) = if n.0 > 0.35 {
-                        (Align::Left, y + extent.ascent / 2.0 + n.1 * extent.ascent / 2.0)
-                    } else if n.0 < -0.35 {
-                        (Align::Right, y + extent.ascent / 2.0 + n.1 * extent.ascent / 2.0)
-                    } else if n.1 < 0.0 {
-                        (Align::Centre, y - extent.descent)
-                    } else {
-                        (Align::Centre, y + extent.ascent)
-                    };
-                    Anchor { x, baseline, align }
-                })
-                .collect(),
+/// Candidate anchors for a text of this extent at these spots, best first.
+fn anchors(spots: &[Spot], extent: labels::Extent, size: f64, u: f64) -> Vec<Anchor> {
+    let mut out = Vec::new();
+    for spot in spots {
+        match *spot {
+            Spot::Around(at, r) => out.extend(labels::around_point(at, r, 6.0 * u, size, extent)),
+            Spot::Beside((x, y), n) => {
+                // Text on the side the normal points to: left-aligned when it
+                // points right, above when it points up, and so on.
+                let (align, baseline) = if n.0 > 0.35 {
+                    (Align::Left, y + extent.ascent / 2.0 + n.1 * extent.ascent / 2.0)
+                } else if n.0 < -0.35 {
+                    (Align::Right, y + extent.ascent / 2.0 + n.1 * extent.ascent / 2.0)
+                } else if n.1 < 0.0 {
+                    (Align::Centre, y - extent.descent)
+                } else {
+                    (Align::Centre, y + extent.ascent)
+                };
+                out.push(Anchor { x, baseline, align });
+            }
         }
     }
+    out
 }
 
 fn push_arrow(page: &mut Page, outline: &[Xy], u: f64) {

@@ -41,9 +41,23 @@ pub struct Extent {
     pub descent: f64,
 }
 
-/// Measures a single-line text at a font size in pixels (the em size, as SVG's
-/// `font-size`), with kerning, as the PNG renderer will set it.
+/// Baseline to baseline of the lines of a label, in ems.
+pub const LINE_SPACING: f64 = 1.2;
+
+/// Measures a text at a font size in pixels (the em size, as SVG's `font-size`),
+/// with kerning, as the PNG renderer will set it. Lines split at `\n` share an
+/// alignment; the ascent is the first line's, the descent reaches below the last.
 pub fn measure(text: &str, size: f64, bold: bool) -> Extent {
+    let lines: Vec<Extent> = text.split('\n').map(|line| measure_line(line, size, bold)).collect();
+    let last = lines.len() - 1;
+    Extent {
+        width: lines.iter().map(|e| e.width).fold(0.0, f64::max),
+        ascent: lines[0].ascent,
+        descent: last as f64 * LINE_SPACING * size + lines[last].descent,
+    }
+}
+
+fn measure_line(text: &str, size: f64, bold: bool) -> Extent {
     let fonts = fonts();
     let font = if bold { &fonts.bold } else { &fonts.regular };
     let upem = f64::from(font.units_per_em().unwrap_or(2048.0));
@@ -173,6 +187,9 @@ mod tests {
         assert!((e.width - 1540.0).abs() < 1.0 && (e.ascent - 1493.0).abs() < 1.0 && e.descent < 1.0, "{e:?}");
         assert!(measure("Kabul", 30.0, true).width > measure("Kabul", 30.0, false).width);
         assert!(measure("Kunduz", 30.0, false).descent < measure("Sheberghan", 30.0, false).descent);
+        let two = measure("To Doha\n6,000 people", 30.0, true);
+        assert_eq!(two.width, measure("6,000 people", 30.0, true).width);
+        assert!((two.descent - (36.0 + measure("6,000 people", 30.0, true).descent)).abs() < 1e-9);
     }
 
     #[test]

@@ -200,7 +200,7 @@ impl<'a> Page<'a> {
         }
     }
 
-    /// Adds a placed label's text (with its halo) and records its box.
+    /// Adds a placed label's text (with its halo; one text a line) and records its box.
     #[allow(clippy::too_many_arguments)]
     pub fn push_label(
         &mut self,
@@ -212,16 +212,18 @@ impl<'a> Page<'a> {
         bold: bool,
         colour: Colour,
     ) {
-        self.items.push(Item::Text(Text {
-            text: text.clone(),
-            x: anchor.x,
-            baseline: anchor.baseline,
-            size,
-            bold,
-            colour,
-            align: anchor.align,
-            halo: Some((self.style.palette.halo, self.style.size.halo.0 * self.u)),
-        }));
+        for (i, line) in text.split('\n').enumerate() {
+            self.items.push(Item::Text(Text {
+                text: line.to_owned(),
+                x: anchor.x,
+                baseline: anchor.baseline + i as f64 * labels::LINE_SPACING * size,
+                size,
+                bold,
+                colour,
+                align: anchor.align,
+                halo: Some((self.style.palette.halo, self.style.size.halo.0 * self.u)),
+            }));
+        }
         self.labels.push(PlacedLabel { text, kind, rect });
     }
 
