@@ -11,6 +11,7 @@
 //! - [`render`]: GeoJSON layers, QGIS styles, PNG and SVG maps;
 //! - [`output`]: atomic file writes and spreadsheet-safe CSV cells.
 
+pub mod build;
 pub mod extract;
 pub mod gazetteer;
 pub mod geoparse;

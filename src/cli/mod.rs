@@ -1,6 +1,7 @@
 //! Argument definitions and dispatch. Each subcommand is glue over the library.
 
 mod articles;
+mod build;
 mod events;
 mod gazetteer;
 mod ledger;
@@ -47,6 +48,8 @@ enum Command {
     Ledger(ledger::LedgerArgs),
     /// A day's maps (PNG, SVG) and GeoJSON layers with their QGIS styles.
     Render(render::RenderArgs),
+    /// Every day's maps and layers into dated folders, incrementally, for cron and CI.
+    Build(build::BuildArgs),
 }
 
 /// How a run ended, for the exit code.
@@ -83,6 +86,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Events(args) => events::run(args, &gazetteer, cli.quiet),
         Command::Ledger(args) => ledger::run(args, &gazetteer, cli.quiet),
         Command::Render(args) => render::run(args, &gazetteer, cli.quiet),
+        Command::Build(args) => build::run(args, &gazetteer, cli.quiet),
     }
 }
 
