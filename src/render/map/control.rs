@@ -34,10 +34,11 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
             });
         }
     }
-    for (rings, status) in page.provinces.clone().iter().zip(&statuses) {
+    let mut hatching = Vec::new();
+    for (rings, status) in page.provinces.iter().zip(&statuses) {
         if *status == Status::Contested {
             hatch(
-                &mut page.items,
+                &mut hatching,
                 rings,
                 &style.palette.area,
                 style.size.hatch_spacing.0 * u,
@@ -45,6 +46,7 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
             );
         }
     }
+    page.items.extend(hatching);
     page.draw_borders(
         style.palette.province_border,
         style.size.province_border.0,

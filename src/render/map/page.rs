@@ -3,7 +3,7 @@
 //! outline), the scale bar and the legend box.
 
 use super::labels::{self, measure, Align, Anchor, Placer};
-use super::projection::{clip_ring, project_rings, to_px_thinned, Frame, Projection, Rect, Xy};
+use super::projection::{clip_ring, project_rings, to_px_thinned, Frame, Projection, Rect, Ring, Xy};
 use super::scene::{Item, LabelKind, PlacedLabel, Scene, Text};
 use super::style::{Colour, Style};
 use super::{MapData, MapOptions};
@@ -30,8 +30,8 @@ pub struct Page<'a> {
     pub dropped: Vec<String>,
     /// Province rings in pixels, in gazetteer order.
     pub provinces: Vec<Vec<Vec<Xy>>>,
-    /// Thinning tolerance in pixels at scale 1.
-    thin: f64,
+    /// Country rings in pixels, in gazetteer order.
+    countries: Vec<Vec<Vec<Xy>>>,
     title: String,
     subtitle: String,
     source: String,
@@ -55,17 +55,20 @@ impl<'a> Page<'a> {
         let mut header_height = margin + labels::CAP_HEIGHT * title_size;
         header_height += subtitle_size * 1.5;
         header_height += margin * 0.75;
+        // Every outline is projected once, here.
         let projection = Projection::new();
-        let bounds = map_bounds(data, &projection);
-        let frame = Frame::fit(bounds, 0.0, header_height, width);
+        let provinces: Vec<Vec<Ring>> =
+            data.gazetteer.provinces.iter().map(|p| project_rings(&projection, &p.geometry)).collect();
+        let countries: Vec<Vec<Ring>> =
+            data.gazetteer.countries.iter().map(|c| project_rings(&projection, &c.geometry)).collect();
+        let frame = Frame::fit(map_bounds(&provinces, &projection), 0.0, header_height, width);
         let thin = THIN_PX / f64::from(options.scale.max(1.0));
+        let to_px = |shapes: Vec<Vec<Ring>>| -> Vec<Vec<Vec<Xy>>> {
+            shapes.iter().map(|rings| rings.iter().map(|r| to_px_thinned(&frame, r, thin)).collect()).collect()
+        };
+        let provinces = to_px(provinces);
+        let countries = to_px(countries);
         let placer = Placer::new(frame.rect.inset(margin * 0.25), style.size.halo.0 * u + 2.0 * u);
-        let provinces = data
-            .gazetteer
-            .provinces
-            .iter()
-            .map(|p| project_rings(&projection, &p.geometry).iter().map(|r| to_px_thinned(&frame, r, thin)).collect())
-            .collect();
         Page {
             data,
             style,
@@ -78,7 +81,7 @@ impl<'a> Page<'a> {
             labels: Vec::new(),
             dropped: Vec::new(),
             provinces,
-            thin,
+            countries,
             title,
             subtitle,
             source,
@@ -99,10 +102,12 @@ impl<'a> Page<'a> {
     pub fn draw_neighbours(&mut self) {
         let palette = &self.style.palette;
         self.items.push(Item::Fill { ring: rect_ring(&self.frame.rect), colour: palette.neighbour, opacity: 1.0 });
-        for country in self.data.gazetteer.countries.iter().filter(|c| c.iso_a2 != "AF") {
-            for ring in project_rings(&self.projection, &country.geometry) {
-                let px = to_px_thinned(&self.frame, &ring, self.thin);
-                let clipped = clip_ring(&px, &self.frame.rect);
+        for (country, rings) in self.data.gazetteer.countries.iter().zip(&self.countries) {
+            if country.iso_a2 == "AF" {
+                continue;
+            }
+            for ring in rings {
+                let clipped = clip_ring(ring, &self.frame.rect);
                 if clipped.len() >= 3 {
                     self.items.push(Item::Line {
                         points: clipped,
@@ -133,10 +138,13 @@ impl<'a> Page<'a> {
                 });
             }
         }
-        for country in self.data.gazetteer.countries.iter().filter(|c| c.iso_a2 == "AF") {
-            for ring in project_rings(&self.projection, &country.geometry) {
+        for (country, rings) in self.data.gazetteer.countries.iter().zip(&self.countries) {
+            if country.iso_a2 != "AF" {
+                continue;
+            }
+            for ring in rings {
                 self.items.push(Item::Line {
-                    points: to_px_thinned(&self.frame, &ring, self.thin),
+                    points: ring.clone(),
                     colour: outline_colour,
                     width: outline_width * self.u,
                     closed: true,
@@ -151,15 +159,17 @@ impl<'a> Page<'a> {
         let size = self.style.font.neighbour.0 * self.u;
         let inner = self.frame.rect.inset(self.margin());
         let mut found = Vec::new();
-        for country in self.data.gazetteer.countries.iter().filter(|c| c.iso_a2 != "AF") {
+        for (country, rings) in self.data.gazetteer.countries.iter().zip(&self.countries) {
+            if country.iso_a2 == "AF" {
+                continue;
+            }
             let label = self.to_px(country.label.x(), country.label.y());
             let anchor = if inner.contains(label) {
                 Some(label)
             } else {
                 let mut best: Option<(f64, Xy)> = None;
-                for ring in project_rings(&self.projection, &country.geometry) {
-                    let px = to_px_thinned(&self.frame, &ring, self.thin);
-                    let visible = clip_ring(&px, &inner);
+                for ring in rings {
+                    let visible = clip_ring(ring, &inner);
                     if let Some((area, centre)) = area_centroid(&visible) {
                         if best.map_or(true, |(a, _)| area > a) {
                             best = Some((area, centre));
@@ -369,11 +379,11 @@ impl<'a> Page<'a> {
 
 /// The projected bounds of Afghanistan with room for the neighbours' names, the
 /// legend (bottom right, over Pakistan) and the scale bar (bottom left, over Iran).
-fn map_bounds(data: &MapData, projection: &Projection) -> (Xy, Xy) {
+fn map_bounds(provinces: &[Vec<Ring>], projection: &Projection) -> (Xy, Xy) {
     let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
-    for province in &data.gazetteer.provinces {
-        for ring in project_rings(projection, &province.geometry) {
-            for (x, y) in ring {
+    for rings in provinces {
+        for ring in rings {
+            for &(x, y) in ring {
                 x0 = x0.min(x);
                 y0 = y0.min(y);
                 x1 = x1.max(x);
