@@ -214,7 +214,10 @@ pub fn gazetteer_version(gazetteer: &Gazetteer) -> String {
     hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Files of one day, by path relative to OUT.
+/// Files by path (relative to OUT) and bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// What a day's files are made from, and the figures the manifest keeps.
 struct DayFiles {
     date: NaiveDate,
     fingerprint: String,
@@ -308,7 +311,7 @@ pub fn run(
 
     // Render the days to build, in parallel, into memory; staged below.
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let built: Vec<(NaiveDate, Vec<(String, Vec<u8>)>)> = to_build
+    let built: Vec<(NaiveDate, Files)> = to_build
         .par_iter()
         .map(|d| {
             let day = make_day(d.date);

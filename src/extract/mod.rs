@@ -393,11 +393,8 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let place_next = |t: usize| self.mentions.iter().any(|m| m.tokens.start == t);
-            if bare_take
-                && !passive
-                && !place_next(start + len)
-                && !(words.get(i + len).map(String::as_str) == Some("the") && place_next(start + len + 1))
-            {
+            let the_place = words.get(i + len).map(String::as_str) == Some("the") && place_next(start + len + 1);
+            if bare_take && !passive && !place_next(start + len) && !the_place {
                 i += 1;
                 continue;
             }
