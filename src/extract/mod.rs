@@ -1062,10 +1062,10 @@ impl<'a> Reader<'a> {
                         Some(
                             between.len() <= 4 && between.iter().all(|w| lexicon::HOME_WORDS.contains(w) || *w == "in"),
                         )
-                        .filter(|_| reach(&&t))
+                        .filter(|_| reach(&t))
                         .or(Some(false))
                     }
-                    (Some(t), _) => reach(&&t).then_some(false),
+                    (Some(t), _) => reach(&t).then_some(false),
                     // "In Ali Abad district, 480 households fled", "At Spin Boldak, hundreds crossed".
                     (None, Some(t)) => Some(t.class == Class::Flee),
                     (None, None) => None,
