@@ -170,6 +170,36 @@ struct Draft {
     at: usize,
 }
 
+impl Draft {
+    /// A control or contested event at a place.
+    #[allow(clippy::too_many_arguments)] // one event's fields
+    fn at_place(
+        event_type: EventType,
+        actor: Option<Actor>,
+        place: EntryId,
+        (date, precision): (NaiveDate, u8),
+        confidence: f32,
+        denied: bool,
+        evidence: &Range<usize>,
+        at: usize,
+    ) -> Draft {
+        Draft {
+            event_type,
+            actor,
+            place: Some(place),
+            origin: None,
+            destination: None,
+            count: None,
+            date,
+            precision,
+            confidence,
+            denied,
+            evidence: evidence.clone(),
+            at,
+        }
+    }
+}
+
 struct Reader<'a> {
     g: &'a Gazetteer,
     body: &'a str,
@@ -268,42 +298,33 @@ impl<'a> Reader<'a> {
                         .filter(|d| d.event_type == EventType::Control)
                         .find_map(|d| d.actor.filter(|a| *a != Actor::Unknown));
                     let actor = (event_type == EventType::Control).then(|| self.actor(range, trigger, &words, recent));
+                    let denied = modality == Modality::Denied && event_type == EventType::Control;
+                    let confidence = if denied { DENIED_CONFIDENCE } else { 0.85 };
                     for place in places {
-                        out.push(Draft {
+                        out.push(Draft::at_place(
                             event_type,
                             actor,
-                            place: Some(place),
-                            origin: None,
-                            destination: None,
-                            count: None,
-                            date,
-                            precision,
-                            confidence: match modality {
-                                Modality::Denied if event_type == EventType::Control => DENIED_CONFIDENCE,
-                                _ => 0.85,
-                            },
-                            denied: modality == Modality::Denied && event_type == EventType::Control,
-                            evidence: evidence.clone(),
-                            at: trigger.start,
-                        });
+                            place,
+                            (date, precision),
+                            confidence,
+                            denied,
+                            &evidence,
+                            trigger.start,
+                        ));
                     }
                 }
                 Class::Contest => {
                     for place in self.places_for(range, trigger, &clause) {
-                        out.push(Draft {
-                            event_type: EventType::Contested,
-                            actor: None,
-                            place: Some(place),
-                            origin: None,
-                            destination: None,
-                            count: None,
-                            date,
-                            precision,
-                            confidence: 0.8,
-                            denied: false,
-                            evidence: evidence.clone(),
-                            at: trigger.start,
-                        });
+                        out.push(Draft::at_place(
+                            EventType::Contested,
+                            None,
+                            place,
+                            (date, precision),
+                            0.8,
+                            false,
+                            &evidence,
+                            trigger.start,
+                        ));
                     }
                 }
                 Class::Flee | Class::Arrive | Class::Evacuee => {
