@@ -171,7 +171,7 @@ impl<'a> Page<'a> {
                 for ring in rings {
                     let visible = clip_ring(ring, &inner);
                     if let Some((area, centre)) = area_centroid(&visible) {
-                        if best.map_or(true, |(a, _)| area > a) {
+                        if best.is_none_or(|(a, _)| area > a) {
                             best = Some((area, centre));
                         }
                     }
