@@ -485,3 +485,29 @@ fn the_bundled_style_file_is_the_house_style() {
     assert_eq!(control_svg(&data, &from_file), control_svg(&data, &width(600)));
     assert_eq!(displacement_svg(&data, &from_file), displacement_svg(&data, &width(600)));
 }
+
+#[test]
+fn uncounted_flows_and_province_ends_read_right() {
+    let mut data = day(10);
+    let g = data.gazetteer;
+    let herat = id(g, "gn:1140026");
+    let jowzjan = g.province("AF-JOW").unwrap().entry;
+    data.flows = vec![
+        Flow {
+            origin: Some(jowzjan),
+            destination: Some(herat),
+            people: 0,
+            count: 0,
+            unit: CountUnit::People,
+            vague: false,
+        },
+        Flow { origin: None, destination: Some(herat), people: 0, count: 0, unit: CountUnit::People, vague: false },
+    ];
+    let svg = displacement_svg(&data, &width(800));
+    // (Plotters writes each text on its own line; the legend has "10,000 people".)
+    assert!(!svg.contains("\n0 people\n"), "a flow without a number is not labelled \"0 people\"");
+    assert!(svg.contains("Number not reported") && svg.contains("origin unknown"));
+    // The province is drawn at its label point, and named as a province.
+    assert!(svg.contains("Jowzjan province"));
+    assert!(!svg.contains("vague count"), "no vague flows, no vague note");
+}

@@ -8,7 +8,7 @@ use super::page::Page;
 use super::projection::{Rect, Xy};
 use super::scene::{Dot, Item, LabelKind, Scene, Text};
 use super::{CountUnit, Flow, MapData, MapOptions};
-use crate::gazetteer::EntryId;
+use crate::gazetteer::{EntryId, Kind};
 use std::collections::BTreeMap;
 
 /// How far a flow bows sideways, as a share of its length.
@@ -67,9 +67,10 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
             }
         }
     }
-    let legend = legend_size(&page, data.flows.iter().any(|f| f.vague));
+    let rows = legend_rows(&page, &data.flows);
+    let legend = legend_size(&page, &rows);
     let legend_rect = page.legend_box(legend.0, legend.1);
-    draw_legend(&mut page, legend_rect, data.flows.iter().any(|f| f.vague), &width_of, &radius_of);
+    draw_legend(&mut page, legend_rect, rows, &width_of, &radius_of);
     page.draw_scale_bar();
 
     // Largest circles first, so small ones stay visible on top.
@@ -106,18 +107,29 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
     };
     let mut flow_labels: Vec<(String, Vec<Spot>, Vec<Rect>)> = Vec::new();
     let mut places: BTreeMap<EntryId, (Xy, f64)> = BTreeMap::new();
-    let mut own_arrows: BTreeMap<EntryId, Vec<Rect>> = BTreeMap::new();
+    // Arrows keep count labels off them, not place names: a name (with its halo)
+    // may cross a flow, as on any flow map, or crowded origins go unnamed.
+    let mut arrow_boxes: Vec<Rect> = Vec::new();
     let centre = afghan_centre(&page);
     for &i in &order {
         let flow = &data.flows[i];
         let w = width_of(flow.people);
         let label = count_label(flow);
+        // Two lines when there is a count, the note alone when there is none.
+        let with = |note: String| match &label {
+            Some(count) => format!("{note}\n{count}"),
+            None => note,
+        };
+        let then = |note: &str| match &label {
+            Some(count) => format!("{count}\n{note}"),
+            None => note.to_owned(),
+        };
         let drawn = match (point(flow.origin), point(flow.destination)) {
             (Some((oid, from)), Some((did, to))) if inner.contains(to) => {
                 places.entry(oid).or_insert((from, origin_r));
                 let r = radius_of(arrivals.get(&did).map_or(flow.people, |a| a.1));
                 places.entry(did).or_insert((to, r));
-                arrow(from, to, start_gap(oid), r + 4.0 * u, w, u, BEND, &MIDDLE).map(|a| (a, label))
+                arrow(from, to, start_gap(oid), r + 4.0 * u, w, u, BEND, &MIDDLE).map(|a| (a, label.clone()))
             }
             (Some((oid, from)), Some((did, to))) => {
                 // Off the map (Doha): to the frame's edge, nearly straight so the
@@ -125,7 +137,7 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
                 places.entry(oid).or_insert((from, origin_r));
                 let name = &data.gazetteer.entry(did).name;
                 arrow(from, edge_point(from, to, &inner), start_gap(oid), 0.0, w, u, BEND / 3.0, &NEAR_END)
-                    .map(|a| (a, format!("To {name}\n{label}")))
+                    .map(|a| (a, Some(with(format!("To {name}")))))
             }
             (Some((oid, from)), None) => {
                 // Destination unknown: a short arrow out of the origin, away from the
@@ -136,7 +148,7 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
                 // The label reads on from the arrow's tip, where the destination would be.
                 arrow(from, end, start_gap(oid), 0.0, w, u, BEND, &MIDDLE).map(|mut a| {
                     a.label_spots.rotate_right(1);
-                    (a, format!("{label}\ndestination unknown"))
+                    (a, Some(then("destination unknown")))
                 })
             }
             (None, Some((did, to))) => {
@@ -144,7 +156,7 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
                     let r = radius_of(arrivals.get(&did).map_or(flow.people, |a| a.1));
                     places.entry(did).or_insert((to, r));
                     flow_labels.push((
-                        format!("{label}\norigin unknown"),
+                        then("origin unknown"),
                         vec![Spot::Around(to, r)],
                         vec![circle_box(to, r * 0.7)],
                     ));
@@ -154,16 +166,13 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
             (None, None) => None,
         };
         if let Some((arrow, text)) = drawn {
-            push_arrow(&mut page, &arrow.outline, u);
-            for rect in &arrow.boxes {
-                page.placer.block(*rect);
+            // A flow without a number is drawn faint: the movement is reported, its size is not.
+            let opacity = if flow.count == 0 { UNCOUNTED_OPACITY } else { FLOW_OPACITY };
+            push_arrow(&mut page, &arrow.outline, u, opacity);
+            arrow_boxes.extend(arrow.boxes.iter().copied());
+            if let Some(text) = text {
+                flow_labels.push((text, arrow.label_spots, arrow.boxes));
             }
-            // A place's name may lie on its own flows (a short flow's arrow starts
-            // behind its origin), not on others'.
-            for id in [flow.origin, flow.destination].into_iter().flatten() {
-                own_arrows.entry(id).or_default().extend(arrow.boxes.iter().copied());
-            }
-            flow_labels.push((text, arrow.label_spots, arrow.boxes));
         }
     }
 
@@ -200,16 +209,19 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
         let entry = data.gazetteer.entry(id);
         let kabul = entry.feature_code == "PPLC";
         let size = if kabul { style.font.kabul.0 } else { style.font.label.0 } * u;
-        let extent = measure(&entry.name, size, kabul);
-        let mut own = own_arrows.remove(&id).unwrap_or_default();
-        own.push(if arrivals.contains_key(&id) { circle_box(at, r * 0.7) } else { circle_box(at, origin_r + 2.0 * u) });
+        // A province is drawn at its label point: say so, or "Sar-e Pul" the
+        // province reads as Sar-e Pul the city beside it.
+        let name = if entry.kind == Kind::Province { format!("{} province", entry.name) } else { entry.name.clone() };
+        let extent = measure(&name, size, kabul);
+        let own = if arrivals.contains_key(&id) { circle_box(at, r * 0.7) } else { circle_box(at, origin_r + 2.0 * u) };
         let candidates = labels::around_point(at, r, 6.0 * u, size, extent);
-        match page.placer.place(extent, &candidates, &own) {
-            Some((anchor, rect)) => {
-                page.push_label(entry.name.clone(), LabelKind::Place, anchor, rect, size, kabul, palette.text)
-            }
-            None => page.dropped.push(entry.name.clone()),
+        match page.placer.place(extent, &candidates, &[own]) {
+            Some((anchor, rect)) => page.push_label(name, LabelKind::Place, anchor, rect, size, kabul, palette.text),
+            None => page.dropped.push(name),
         }
+    }
+    for rect in arrow_boxes {
+        page.placer.block(rect);
     }
     // Then the counts: they have more places to go along their arrows. A label
     // may touch its own arrow or circle, not another's.
@@ -230,8 +242,12 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
 const MIDDLE: [f64; 5] = [0.5, 0.4, 0.6, 0.3, 0.7];
 const NEAR_END: [f64; 5] = [0.9, 0.8, 0.7, 0.6, 0.5];
 
-/// "17,000 families"; "~200 families" for a vague count.
-pub fn count_label(flow: &Flow) -> String {
+/// "17,000 families"; "~200 families" for a vague count; `None` when the report
+/// gave no number (count 0).
+pub fn count_label(flow: &Flow) -> Option<String> {
+    if flow.count == 0 {
+        return None;
+    }
     let unit = match (flow.unit, flow.count == 1) {
         (CountUnit::People, true) => "person",
         (CountUnit::People, false) => "people",
@@ -241,7 +257,7 @@ pub fn count_label(flow: &Flow) -> String {
         (CountUnit::Households, false) => "households",
     };
     let tilde = if flow.vague { "~" } else { "" };
-    format!("{tilde}{} {unit}", labels::thousands(flow.count))
+    Some(format!("{tilde}{} {unit}", labels::thousands(flow.count)))
 }
 
 fn circle_box(at: Xy, r: f64) -> Rect {
@@ -415,9 +431,12 @@ fn anchors(spots: &[Spot], extent: labels::Extent, size: f64, u: f64) -> Vec<Anc
     out
 }
 
-fn push_arrow(page: &mut Page, outline: &[Xy], u: f64) {
+const FLOW_OPACITY: f64 = 0.92;
+const UNCOUNTED_OPACITY: f64 = 0.45;
+
+fn push_arrow(page: &mut Page, outline: &[Xy], u: f64, opacity: f64) {
     let palette = &page.style.palette;
-    page.items.push(Item::Fill { ring: outline.to_vec(), colour: palette.flow, opacity: 0.92 });
+    page.items.push(Item::Fill { ring: outline.to_vec(), colour: palette.flow, opacity });
     page.items.push(Item::Line {
         points: outline.to_vec(),
         colour: palette.flow_outline,
@@ -426,37 +445,51 @@ fn push_arrow(page: &mut Page, outline: &[Xy], u: f64) {
     });
 }
 
-fn legend_size(page: &Page, vague: bool) -> (f64, f64) {
+/// The symbol of a legend row.
+enum Key {
+    /// An arrow as wide as this many people, at this opacity.
+    Arrow(u64, f64),
+    /// An arrivals circle for this many people.
+    Circle(u64),
+    /// Text only.
+    Note,
+}
+
+const LEGEND_TITLE: &str = "People displaced";
+
+/// Rows: two reference arrows and a circle always; notes for vague and uncounted
+/// flows when the map has them.
+fn legend_rows(page: &Page, flows: &[Flow]) -> Vec<(Key, String)> {
+    let reference = page.style.flow_reference_people.max(1);
+    let mut rows = vec![
+        (Key::Arrow(reference, FLOW_OPACITY), format!("{} people", labels::thousands(reference))),
+        (Key::Arrow(reference / 10, FLOW_OPACITY), format!("{} people", labels::thousands(reference / 10))),
+        (Key::Circle(reference / 10), format!("Arrivals: {} people", labels::thousands(reference / 10))),
+    ];
+    if flows.iter().any(|f| f.count == 0) {
+        rows.push((Key::Arrow(0, UNCOUNTED_OPACITY), "Number not reported".to_owned()));
+    }
+    if flows.iter().any(|f| f.vague) {
+        rows.push((Key::Note, "~ vague count (“hundreds of”)".to_owned()));
+    }
+    rows
+}
+
+fn legend_size(page: &Page, rows: &[(Key, String)]) -> (f64, f64) {
     let u = page.u;
     let size = page.style.font.legend.0 * u;
-    let rows = legend_texts(page, vague);
     let text_width =
-        rows.iter().map(|t| measure(t, size, false).width).fold(measure(LEGEND_TITLE, size, true).width, f64::max);
+        rows.iter().map(|(_, t)| measure(t, size, false).width).fold(measure(LEGEND_TITLE, size, true).width, f64::max);
     let pad = 24.0 * u;
     let key = 4.0 * size;
     let row = size * 1.9;
     (2.0 * pad + key + 0.6 * size + text_width, 2.0 * pad + size * 1.6 + row * rows.len() as f64 - size * 0.5)
 }
 
-const LEGEND_TITLE: &str = "People displaced";
-
-fn legend_texts(page: &Page, vague: bool) -> Vec<String> {
-    let reference = page.style.flow_reference_people.max(1);
-    let mut rows = vec![
-        format!("{} people", labels::thousands(reference)),
-        format!("{} people", labels::thousands(reference / 10)),
-        format!("Arrivals: {} people", labels::thousands(reference / 10)),
-    ];
-    if vague {
-        rows.push("~ vague count (“hundreds of”)".to_owned());
-    }
-    rows
-}
-
 fn draw_legend(
     page: &mut Page,
     rect: Rect,
-    vague: bool,
+    rows: Vec<(Key, String)>,
     width_of: &dyn Fn(u64) -> f64,
     radius_of: &dyn Fn(u64) -> f64,
 ) {
@@ -479,19 +512,16 @@ fn draw_legend(
     }));
     y += size * 1.6;
     let key = 4.0 * size;
-    let reference = style.flow_reference_people.max(1);
-    for (i, text) in legend_texts(page, vague).into_iter().enumerate() {
+    for (symbol, text) in rows {
         let mid = y + row / 2.0 - size * 0.2;
-        match i {
-            0 | 1 => {
-                let people = if i == 0 { reference } else { reference / 10 };
+        match symbol {
+            Key::Arrow(people, opacity) => {
                 if let Some(a) = arrow((x, mid), (x + key, mid), 0.0, 0.0, width_of(people), u, BEND, &MIDDLE) {
-                    let palette = &page.style.palette;
-                    page.items.push(Item::Fill { ring: a.outline, colour: palette.flow, opacity: 0.92 });
+                    page.items.push(Item::Fill { ring: a.outline, colour: style.palette.flow, opacity });
                 }
             }
-            2 => {
-                let r = radius_of(reference / 10);
+            Key::Circle(people) => {
+                let r = radius_of(people);
                 page.items.push(Item::Circle {
                     centre: (x + key / 2.0, mid),
                     radius: r,
@@ -507,11 +537,12 @@ fn draw_legend(
                     opacity: 1.0,
                 });
             }
-            _ => {}
+            Key::Note => {}
         }
+        let indent = if matches!(symbol, Key::Note) { 0.0 } else { key + 0.6 * size };
         page.items.push(Item::Text(Text {
             text,
-            x: if i == 3 { x } else { x + key + 0.6 * size },
+            x: x + indent,
             baseline: mid + labels::CAP_HEIGHT * size / 2.0,
             size,
             bold: false,
@@ -533,10 +564,12 @@ mod tests {
 
     #[test]
     fn count_labels_read_as_reported() {
-        assert_eq!(count_label(&flow(17_000, CountUnit::Families, false)), "17,000 families");
-        assert_eq!(count_label(&flow(200, CountUnit::Families, true)), "~200 families");
-        assert_eq!(count_label(&flow(1, CountUnit::People, false)), "1 person");
-        assert_eq!(count_label(&flow(40, CountUnit::Households, false)), "40 households");
+        let label = |count, unit, vague| count_label(&flow(count, unit, vague));
+        assert_eq!(label(17_000, CountUnit::Families, false).unwrap(), "17,000 families");
+        assert_eq!(label(200, CountUnit::Families, true).unwrap(), "~200 families");
+        assert_eq!(label(1, CountUnit::People, false).unwrap(), "1 person");
+        assert_eq!(label(40, CountUnit::Households, false).unwrap(), "40 households");
+        assert_eq!(label(0, CountUnit::People, false), None);
     }
 
     #[test]
