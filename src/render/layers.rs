@@ -224,8 +224,11 @@ pub fn timeline(day: &Day<'_>) -> String {
     for shape in &g.provinces {
         let entry = g.entry(shape.entry);
         let mut periods: Vec<(NaiveDate, NaiveDate, ledger::ProvinceState)> = Vec::new();
-        // Status only changes on event days and when a contested window ends.
-        let starts = std::iter::once(from).chain(changes.range(from.succ_opt().unwrap_or(from)..=to).copied());
+        // Status only changes on event days and when a contested window ends. The days
+        // after `from`, as bounds rather than `from + 1..=to`, which panics on a one-day
+        // timeline (a series whose events all fall on one day).
+        let after = (std::ops::Bound::Excluded(from), std::ops::Bound::Included(to.max(from)));
+        let starts = std::iter::once(from).chain(changes.range(after).copied());
         for date in starts {
             let Some(state) = day.ledger.province_state(g, &shape.iso_code, date) else { continue };
             match periods.last_mut() {
@@ -268,4 +271,21 @@ pub fn all(day: &Day<'_>) -> Vec<(&'static str, String)> {
         ("flows", flows(day)),
         ("timeline", timeline(day)),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_one_day_timeline_has_one_period_a_province() {
+        let g = Gazetteer::bundled();
+        let ledger = Ledger::build(&g, &[], ledger::Baseline::default(), ledger::Options::default());
+        let date = NaiveDate::from_ymd_opt(2021, 8, 6).unwrap();
+        let day = Day { gazetteer: &g, ledger: &ledger, events: &[], date, recent_days: 7, timeline: (date, date) };
+        let text = timeline(&day);
+        let parsed: geojson::FeatureCollection = text.parse().unwrap();
+        assert_eq!(parsed.features.len(), g.provinces.len());
+        assert!(text.contains(r#""valid_from":"2021-08-06","valid_to":"2021-08-06""#), "{text}");
+    }
 }
