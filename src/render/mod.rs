@@ -3,6 +3,7 @@
 pub mod geojson;
 pub mod layers;
 pub mod map;
+pub mod qgis;
 
 use crate::extract::{CountUnit as ReportedUnit, EventType};
 use crate::ledger::Status;
@@ -80,6 +81,8 @@ pub fn outputs(
         for (stem, text) in layers::all(day) {
             files.push((format!("{stem}.geojson"), text.into_bytes()));
         }
+        // Beside the layers, their QGIS styles and a project that opens them all.
+        files.extend(qgis::files(&qgis_options(day, options)));
     }
     if formats.png || formats.svg {
         let data = map_data(day, reports);
@@ -102,4 +105,13 @@ pub fn outputs(
         }
     }
     files
+}
+
+/// The QGIS project settings of a day: titled with its date, styled as the maps are.
+pub fn qgis_options<'a>(day: &layers::Day<'_>, options: &'a map::MapOptions) -> qgis::ProjectOptions<'a> {
+    qgis::ProjectOptions {
+        title: format!("eventmap: Afghanistan, {}", day.date.format("%-d %B %Y")),
+        style: &options.style,
+        timeline: Some(day.timeline),
+    }
 }
