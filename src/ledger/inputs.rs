@@ -10,9 +10,9 @@ use crate::ingest::parse_date;
 use std::collections::HashMap;
 use std::path::Path;
 
-/// A problem in an input file.
+/// A problem in an input file: at a line, or (line 0) with the whole file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{file}:{line}: {message}")]
+#[error("{file}{}: {message}", if *line > 0 { format!(":{line}") } else { String::new() })]
 pub struct InputError {
     pub file: String,
     pub line: usize,
@@ -353,6 +353,15 @@ pub fn read_baseline(value: &str, g: &Gazetteer) -> Result<Read<Baseline>, Input
             errors: Vec::new(),
         });
     }
+    if !Path::new(value).exists() {
+        // Most likely a mistyped status, so say what a status can be, not just that no such
+        // file exists.
+        return Err(InputError {
+            file: format!("--baseline {value}"),
+            line: 0,
+            message: "not a status (taliban, government, resistance, contested or unknown) nor a CSV file".into(),
+        });
+    }
     let csv = Csv::read(Path::new(value), &["place_id_or_name", "status"])?;
     let mut baseline = Baseline::default();
     let mut errors = Vec::new();
@@ -412,4 +421,27 @@ pub fn apply_corrections(events: &mut Vec<Event>, corrections: Vec<Correction>, 
     }
     events.retain(|e| !drop_ids.contains(&e.id));
     record::sort(events);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mistyped_baseline_status_says_what_a_status_can_be() {
+        let g = Gazetteer::bundled();
+        let err = read_baseline("occupied", &g).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "--baseline occupied: not a status (taliban, government, resistance, contested or unknown) nor a CSV file"
+        );
+        assert_eq!(read_baseline("Taliban", &g).unwrap().items[0].default, Some(Status::Taliban));
+    }
+
+    #[test]
+    fn errors_name_the_line_unless_about_the_whole_file() {
+        let at = |line| InputError { file: "a.csv".into(), line, message: "bad".into() }.to_string();
+        assert_eq!(at(3), "a.csv:3: bad");
+        assert_eq!(at(0), "a.csv: bad");
+    }
 }
