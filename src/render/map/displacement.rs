@@ -213,6 +213,8 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
         // province reads as Sar-e Pul the city beside it.
         let name = if entry.kind == Kind::Province { format!("{} province", entry.name) } else { entry.name.clone() };
         let extent = measure(&name, size, kabul);
+        // A place that people both left and reached is labelled round its circle.
+        let r = arrivals.get(&id).map_or(r, |(_, n)| radius_of(*n));
         let own = if arrivals.contains_key(&id) { circle_box(at, r * 0.7) } else { circle_box(at, origin_r + 2.0 * u) };
         let candidates = labels::around_point(at, r, 6.0 * u, size, extent);
         match page.placer.place(extent, &candidates, &[own]) {
@@ -220,16 +222,26 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
             None => page.dropped.push(name),
         }
     }
-    for rect in arrow_boxes {
-        page.placer.block(rect);
+    for rect in &arrow_boxes {
+        page.placer.block(*rect);
     }
     // Then the counts: they have more places to go along their arrows. A label
     // may touch its own arrow or circle, not another's.
     let size = style.font.flow_label.0 * u;
+    // Where flows crowd (everything converging on Kabul) a count that fits nowhere
+    // clear of other arrows may cross one, halo and all, rather than go missing;
+    // it still never covers a label, a dot or a circle.
+    let mut crowded = Vec::new();
     for (text, spots, own) in flow_labels {
         let extent = measure(&text, size, true);
         let anchors = anchors(&spots, extent, size, u);
         match page.placer.place(extent, &anchors, &own) {
+            Some((anchor, rect)) => page.push_label(text, LabelKind::Flow, anchor, rect, size, true, palette.flow),
+            None => crowded.push((text, extent, anchors)),
+        }
+    }
+    for (text, extent, anchors) in crowded {
+        match page.placer.place(extent, &anchors, &arrow_boxes) {
             Some((anchor, rect)) => page.push_label(text, LabelKind::Flow, anchor, rect, size, true, palette.flow),
             None => page.dropped.push(text),
         }
@@ -239,8 +251,8 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
 }
 
 /// Where along a flow its count label goes, best first (shares of the shaft).
-const MIDDLE: [f64; 5] = [0.5, 0.4, 0.6, 0.3, 0.7];
-const NEAR_END: [f64; 5] = [0.9, 0.8, 0.7, 0.6, 0.5];
+const MIDDLE: [f64; 7] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8];
+const NEAR_END: [f64; 7] = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3];
 
 /// "17,000 families"; "~200 families" for a vague count; `None` when the report
 /// gave no number (count 0).
@@ -375,7 +387,7 @@ fn arrow(from: Xy, to: Xy, start_gap: f64, end_gap: f64, w: f64, u: f64, bend: f
     // Beside the shaft, the outer side of the bow first (it has more room); then
     // further out; then round the tip.
     let mut spots = Vec::new();
-    for gap in [8.0 * u, 40.0 * u] {
+    for gap in [8.0 * u, 40.0 * u, 80.0 * u] {
         for &t in label_at {
             let p = at(t * t_head);
             let (tx, ty) = tangent(t * t_head);
