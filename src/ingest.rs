@@ -178,6 +178,12 @@ impl Iterator for Articles {
     }
 }
 
+/// The articles of JSON Lines held in memory, as read from a `.jsonl` file or standard
+/// input; `path` names them in messages. The same reader as [`read_articles`] uses.
+pub fn parse_json_lines(path: &str, bytes: Vec<u8>) -> impl Iterator<Item = Result<Article, IngestError>> {
+    JsonLines::new(path.to_owned(), Box::new(std::io::Cursor::new(bytes)))
+}
+
 /// Decodes UTF-8, dropping a BOM and replacing invalid bytes (with a warning).
 fn decode(path: &str, bytes: &[u8], warnings: &mut Vec<String>) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
