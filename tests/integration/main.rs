@@ -2,7 +2,10 @@
 //!
 //! - `gazetteer_data`: invariants of the bundled gazetteer (real data);
 //! - `cli_gazetteer`: `eventmap gazetteer …` run as a process;
-//! - `geoparse_corpus`: geoparser precision and recall on tests/corpus/geoparse.
+//! - `geoparse_corpus`: geoparser precision and recall on tests/corpus/geoparse;
+//! - `ledger_series`: the control ledger day by day on tests/fixtures/series;
+//! - `ledger_inputs`: bad corrections, ACLED and baseline files: named, skipped or fatal;
+//! - `gis_layers`: the GeoJSON layers in GDAL (and headless QGIS), the QGIS files as XML.
 
 mod util;
 
@@ -10,4 +13,7 @@ mod cli_gazetteer;
 mod events_corpus;
 mod gazetteer_data;
 mod geoparse_corpus;
+mod gis_layers;
+mod ledger_inputs;
+mod ledger_series;
 mod render_maps;
