@@ -609,8 +609,9 @@ fn apply_list_cues(g: &Gazetteer, body: &str, toks: &[Token], mentions: &mut [Me
                     cue = Cue::from_word(&plural);
                     break;
                 }
-                // Another place starts another phrase.
-                if mentions[end..].iter().any(|m| m.tokens.start == t) {
+                // Another place starts another phrase. (Mentions are in text order: look
+                // only as far as `t`, or a long article makes this quadratic.)
+                if mentions[end..].iter().take_while(|m| m.tokens.start <= t).any(|m| m.tokens.start == t) {
                     break;
                 }
             }
