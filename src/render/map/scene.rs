@@ -182,17 +182,28 @@ fn draw_text<DB: DrawingBackend>(
         pos: Pos::new(h, VPos::Top),
     };
     let top = text.baseline - TOP_TO_BASELINE * text.size;
+    let content = xml_chars(&text.text);
     // Plotters has no stroked text, so the halo is the text drawn in the halo colour
     // at offsets all round: in the PNG it is indistinguishable from a stroke.
     if let Some((colour, width)) = text.halo {
         for i in 0..HALO_STEPS {
             let a = std::f64::consts::TAU * i as f64 / HALO_STEPS as f64;
             let at = (text.x + width * a.cos(), top + width * a.sin());
-            area.draw(&plotters::element::Text::new(text.text.clone(), px(at, k), style(colour)))?;
+            area.draw(&plotters::element::Text::new(content.clone(), px(at, k), style(colour)))?;
         }
     }
-    area.draw(&plotters::element::Text::new(text.text.clone(), px((text.x, top), k), style(text.colour)))?;
+    area.draw(&plotters::element::Text::new(content, px((text.x, top), k), style(text.colour)))?;
     Ok(())
+}
+
+/// The text with the characters XML 1.0 forbids (control characters other than tab,
+/// line feed and carriage return; U+FFFE, U+FFFF) replaced by U+FFFD. Plotters escapes
+/// `<`, `&` and quotes but passes these through, and the SVG (and the PNG drawn from
+/// it) would not parse: a place name or title carrying one is data, not a crash.
+fn xml_chars(text: &str) -> String {
+    let forbidden =
+        |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}');
+    text.chars().map(|c| if forbidden(c) { '\u{fffd}' } else { c }).collect()
 }
 
 /// The scene as SVG: text stays text in the DejaVu Sans family.
@@ -204,4 +215,34 @@ pub fn to_svg(scene: &Scene) -> String {
         area.present().expect("drawing into a string cannot fail");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::map::{control_scene, scene_png, MapData, MapOptions};
+
+    #[test]
+    fn control_characters_in_a_label_keep_the_svg_parseable() {
+        assert_eq!(xml_chars("a\u{1}b\tc\u{ffff}"), "a\u{fffd}b\tc\u{fffd}");
+        let g = crate::gazetteer::Gazetteer::bundled();
+        let data = MapData {
+            gazetteer: &g,
+            date: chrono::NaiveDate::from_ymd_opt(2021, 8, 10).unwrap(),
+            provinces: Default::default(),
+            places: Default::default(),
+            flows: Vec::new(),
+            reports: 0,
+        };
+        let options = MapOptions {
+            width_px: 400,
+            title: Some("Kabul \u{1}\u{b} <script>&\"]]>".to_owned()),
+            ..MapOptions::default()
+        };
+        let scene = control_scene(&data, &options);
+        let svg = to_svg(&scene);
+        assert!(svg.contains("Kabul \u{fffd}\u{fffd} &lt;script&gt;&amp;&quot;]]&gt;"), "{svg}");
+        // The PNG is drawn from the same SVG, which once failed to parse here and panicked.
+        assert!(!scene_png(&scene, 1.0).is_empty());
+    }
 }
