@@ -36,6 +36,39 @@ pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A whole CSV row as it is safe to open in a spreadsheet: every cell through
+/// [`spreadsheet_safe`] except plain numbers (`-12.5`, `1e3`), which a spreadsheet reads
+/// as numbers, never as formulas. For rows whose cells come from outside: article ids,
+/// text, and a user gazetteer's ids and names.
+pub fn spreadsheet_safe_row<S: AsRef<str>>(row: impl IntoIterator<Item = S>) -> Vec<String> {
+    row.into_iter()
+        .map(|cell| {
+            let cell = cell.as_ref();
+            if is_plain_number(cell) {
+                cell.to_owned()
+            } else {
+                spreadsheet_safe(cell).into_owned()
+            }
+        })
+        .collect()
+}
+
+fn is_plain_number(cell: &str) -> bool {
+    cell.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+        && cell.bytes().any(|b| b.is_ascii_digit())
+        && cell.parse::<f64>().is_ok()
+}
+
+/// A cell read back from a CSV eventmap wrote: the quote [`spreadsheet_safe`] put before
+/// `=`, `+`, `-`, `@`, a tab or a carriage return is taken off again, so an editor's
+/// corrected events file names the same event ids and places as the export it came from.
+pub fn from_spreadsheet(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,6 +79,19 @@ mod tests {
         assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(spreadsheet_safe("-2+3"), "'-2+3");
         assert_eq!(spreadsheet_safe("Kabul"), "Kabul");
+    }
+
+    #[test]
+    fn whole_rows_are_neutralised_but_numbers_stay_numbers() {
+        let row = spreadsheet_safe_row(["=1+1", "-2+3", "-12.5", "1e3", "+7", "@x", "-", "-inf", "Kabul", ""]);
+        assert_eq!(row, ["'=1+1", "'-2+3", "-12.5", "1e3", "+7", "'@x", "'-", "'-inf", "Kabul", ""]);
+    }
+
+    #[test]
+    fn neutralised_cells_read_back_as_written() {
+        for cell in ["=HYPERLINK(\"x\")", "@a", "+b", "-c", "\tx", "Kabul", "'quoted", "", "'"] {
+            assert_eq!(from_spreadsheet(&spreadsheet_safe(cell)), cell);
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@ use super::{Outcome, TableFormat};
 use anyhow::{bail, Context, Result};
 use clap::{Subcommand, ValueEnum};
 use eventmap::gazetteer::{Entry, Gazetteer, Kind};
-use eventmap::output::{spreadsheet_safe, write_atomic};
+use eventmap::output::{spreadsheet_safe, spreadsheet_safe_row, write_atomic};
 use eventmap::render::geojson::{CollectionWriter, Prop, Shape};
 use serde_json::json;
 use std::io::Write;
@@ -165,7 +165,7 @@ fn lookup(
                 candidate.tier.as_str().to_owned(),
             ];
             match format {
-                TableFormat::Csv => csv.write_record(&row)?,
+                TableFormat::Csv => csv.write_record(spreadsheet_safe_row(&row))?,
                 TableFormat::Json => json_candidates.push(json!({
                     "id": entry.id, "name": entry.name, "kind": entry.kind.as_str(),
                     "admin1_code": entry.admin1_code, "admin1": province_name(gazetteer, entry),
@@ -227,7 +227,7 @@ fn list(gazetteer: &Gazetteer, kind: Option<ListKind>, format: TableFormat, out:
                 "population",
             ])?;
             for entry in entries {
-                csv.write_record([
+                csv.write_record(spreadsheet_safe_row([
                     entry.id.as_str(),
                     &spreadsheet_safe(&entry.name),
                     entry.kind.as_str(),
@@ -239,7 +239,7 @@ fn list(gazetteer: &Gazetteer, kind: Option<ListKind>, format: TableFormat, out:
                     &coordinate(entry.point.map(|p| p.y())),
                     &coordinate(entry.point.map(|p| p.x())),
                     &entry.population.to_string(),
-                ])?;
+                ]))?;
             }
             csv.flush()?;
         }

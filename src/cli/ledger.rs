@@ -6,7 +6,7 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use eventmap::gazetteer::{Gazetteer, Kind};
 use eventmap::ledger::{days, PlaceState};
-use eventmap::output::spreadsheet_safe;
+use eventmap::output::{spreadsheet_safe, spreadsheet_safe_row};
 use eventmap::pipeline;
 
 #[derive(clap::Args)]
@@ -54,7 +54,7 @@ pub fn run(args: LedgerArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outco
             } else {
                 ledger.state(*id, date)
             };
-            csv.write_record(row(date, entry, &state))?;
+            csv.write_record(spreadsheet_safe_row(row(date, entry, &state)))?;
         }
     }
     csv.flush()?;

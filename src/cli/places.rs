@@ -5,7 +5,7 @@ use anyhow::Result;
 use eventmap::gazetteer::Gazetteer;
 use eventmap::geoparse::{Geoparser, Mention};
 use eventmap::ingest::Article;
-use eventmap::output::spreadsheet_safe;
+use eventmap::output::{spreadsheet_safe, spreadsheet_safe_row};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -44,7 +44,9 @@ pub fn run(args: PlacesArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outco
         |article, mentions| {
             for mention in &mentions {
                 match &mut sink {
-                    RowSink::Csv(csv) => csv.write_record(csv_row(gazetteer, article, mention))?,
+                    RowSink::Csv(csv) => {
+                        csv.write_record(spreadsheet_safe_row(csv_row(gazetteer, article, mention)))?
+                    }
                     RowSink::Json(json) => json.push(&json_row(gazetteer, article, mention))?,
                 }
             }

@@ -3,7 +3,7 @@
 
 use super::{Actor, Event, EventType};
 use crate::gazetteer::{EntryId, Gazetteer, Kind};
-use crate::output::spreadsheet_safe;
+use crate::output::{spreadsheet_safe, spreadsheet_safe_row};
 
 /// Columns of the events CSV, in order.
 pub const HEADER: [&str; 23] = [
@@ -71,7 +71,8 @@ pub fn row(event: &Event, g: &Gazetteer) -> Vec<String> {
     let (origin_id, origin) = name(g, event.origin);
     let (destination_id, destination) = name(g, event.destination);
     let count = event.count;
-    vec![
+    // Every cell, ids and province names of a user gazetteer included.
+    spreadsheet_safe_row(vec![
         spreadsheet_safe(&event.id).into_owned(),
         spreadsheet_safe(&event.article).into_owned(),
         event.date.format("%Y-%m-%d").to_string(),
@@ -95,7 +96,7 @@ pub fn row(event: &Event, g: &Gazetteer) -> Vec<String> {
         event.people.map(|p| p.to_string()).unwrap_or_default(),
         format!("{:.2}", event.confidence),
         spreadsheet_safe(&event.sentence).into_owned(),
-    ]
+    ])
 }
 
 /// ACLED export columns (the subset eventmap can fill, in ACLED's order).
@@ -159,7 +160,7 @@ pub fn acled_row(event: &Event, g: &Gazetteer) -> Option<Vec<String>> {
     if event.denied {
         tags.push("denied");
     }
-    Some(vec![
+    Some(spreadsheet_safe_row(vec![
         spreadsheet_safe(&event.id).into_owned(),
         event.date.format("%Y-%m-%d").to_string(),
         event.date.format("%Y").to_string(),
@@ -184,5 +185,5 @@ pub fn acled_row(event: &Event, g: &Gazetteer) -> Option<Vec<String>> {
         spreadsheet_safe(&event.sentence).into_owned(),
         "0".to_owned(),
         tags.join(";"),
-    ])
+    ]))
 }

@@ -7,6 +7,7 @@ use super::{Baseline, Status};
 use crate::extract::{record, Actor, Count, CountUnit, Event, EventType};
 use crate::gazetteer::{EntryId, Gazetteer};
 use crate::ingest::parse_date;
+use crate::output::from_spreadsheet;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -86,8 +87,15 @@ impl Csv {
         Ok(Csv { file, header, rows })
     }
 
+    /// A cell, trimmed, with the quote eventmap's own CSV writers put before a formula
+    /// character taken off (an editor feeds back the events CSV eventmap exported).
     fn get<'r>(&self, record: &'r csv::StringRecord, column: &str) -> &'r str {
-        self.header.iter().position(|h| h == column).and_then(|i| record.get(i)).map(str::trim).unwrap_or("")
+        self.header
+            .iter()
+            .position(|h| h == column)
+            .and_then(|i| record.get(i))
+            .map(|cell| from_spreadsheet(cell.trim()))
+            .unwrap_or("")
     }
 
     fn error(&self, line: usize, message: impl Into<String>) -> InputError {
@@ -443,5 +451,25 @@ mod tests {
         let at = |line| InputError { file: "a.csv".into(), line, message: "bad".into() }.to_string();
         assert_eq!(at(3), "a.csv:3: bad");
         assert_eq!(at(0), "a.csv: bad");
+    }
+
+    #[test]
+    fn neutralised_cells_of_an_export_read_back_as_the_original_values() {
+        let g = Gazetteer::bundled();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.csv");
+        // As `eventmap events` writes an event of the article `=HYPERLINK("x")`.
+        std::fs::write(
+            &path,
+            "event_id,article,event_date,event_type,actor,location,sentence\n\
+             \"'=HYPERLINK(\"\"x\"\")-1\",\"'=HYPERLINK(\"\"x\"\")\",2021-08-10,control,taliban,Kabul,'@SUM(1) fell\n",
+        )
+        .unwrap();
+        let read = read_corrections(&path, &g, 5.0).unwrap();
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        let event = &read.items[0].event;
+        assert_eq!(event.id, "=HYPERLINK(\"x\")-1");
+        assert_eq!(event.article, "=HYPERLINK(\"x\")");
+        assert_eq!(event.sentence, "@SUM(1) fell");
     }
 }
