@@ -5,7 +5,8 @@
 //! - `geoparse_corpus`: geoparser precision and recall on tests/corpus/geoparse;
 //! - `ledger_series`: the control ledger day by day on tests/fixtures/series;
 //! - `ledger_inputs`: bad corrections, ACLED and baseline files: named, skipped or fatal;
-//! - `gis_layers`: the GeoJSON layers in GDAL (and headless QGIS), the QGIS files as XML.
+//! - `gis_layers`: the GeoJSON layers in GDAL (and headless QGIS), the QGIS files as XML;
+//! - `injection`: data never becomes code: formulas neutralised in CSV, markup escaped in SVG and QGIS XML, ids never name files.
 
 mod util;
 
@@ -14,6 +15,7 @@ mod events_corpus;
 mod gazetteer_data;
 mod geoparse_corpus;
 mod gis_layers;
+mod injection;
 mod ledger_inputs;
 mod ledger_series;
 mod render_maps;
