@@ -24,6 +24,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 /// The tool's version, recorded in the manifest and in every fingerprint.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -93,6 +95,9 @@ pub struct DayRecord {
     pub reports: usize,
     /// Provinces by status on that day.
     pub provinces: BTreeMap<String, usize>,
+    /// The day's files, by name in its folder, as the build that made them wrote them.
+    #[serde(default)]
+    pub files: Vec<String>,
 }
 
 /// What a run did, for the summary lines.
@@ -115,25 +120,36 @@ pub fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Holds `OUT/.eventmap/lock` for the length of a build.
+/// Holds `OUT/.eventmap/lock` for the length of a build. Take it before reading any
+/// input, so a second build on the same folder fails at once rather than after minutes
+/// of work. Released when dropped, or by the system when the process dies.
 pub struct Lock {
     _file: std::fs::File,
+    out: PathBuf,
 }
 
 impl Lock {
+    /// Creates `out` if need be and takes its lock, or fails at once if another process
+    /// holds it.
     pub fn acquire(out: &Path) -> Result<Lock, BuildError> {
+        std::fs::create_dir_all(out).map_err(io(out))?;
         let dir = out.join(".eventmap");
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let path = dir.join("lock");
         let file =
             std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io(&path))?;
         match file.try_lock() {
-            Ok(()) => Ok(Lock { _file: file }),
+            Ok(()) => Ok(Lock { _file: file, out: out.to_owned() }),
             Err(std::fs::TryLockError::WouldBlock) => Err(BuildError::Locked { path: out.display().to_string() }),
             Err(std::fs::TryLockError::Error(source)) => {
                 Err(BuildError::Io { path: path.display().to_string(), source })
             }
         }
+    }
+
+    /// The output folder this lock is for.
+    pub fn out(&self) -> &Path {
+        &self.out
     }
 }
 
@@ -156,16 +172,29 @@ pub fn read_manifest(out: &Path) -> Result<Manifest, BuildError> {
     }
 }
 
+/// Replaces the manifest in one rename. The new one is written (and synced) under
+/// `.eventmap/` first, so a build killed while writing it leaves no temporary file among
+/// the outputs; the folder is synced after the rename so the switch survives a power cut.
 fn write_manifest(out: &Path, manifest: &Manifest) -> Result<(), BuildError> {
     let mut bytes = serde_json::to_vec_pretty(manifest).expect("a manifest serialises");
     bytes.push(b'\n');
+    let next = out.join(".eventmap").join("manifest.json");
+    write_atomic(&next, &bytes).map_err(io(&next))?;
+    step(|| "rename the manifest into place".to_owned());
     let path = manifest_path(out);
-    write_atomic(&path, &bytes).map_err(io(&path))
+    std::fs::rename(&next, &path).map_err(io(&path))?;
+    sync_dir(out)
+}
+
+/// Makes the renames into `dir` durable. (A kill cannot undo a rename; a power cut can.)
+fn sync_dir(dir: &Path) -> Result<(), BuildError> {
+    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))
 }
 
 /// Finishes the moves a killed build left in its manifest's `commit` list. Returns how
 /// many files it moved.
-pub fn recover(out: &Path) -> Result<usize, BuildError> {
+pub fn recover(lock: &Lock) -> Result<usize, BuildError> {
+    let out = lock.out();
     let mut manifest = read_manifest(out)?;
     if manifest.commit.is_empty() {
         return Ok(0);
@@ -176,18 +205,26 @@ pub fn recover(out: &Path) -> Result<usize, BuildError> {
     Ok(moved)
 }
 
+/// Moves the staged files into place (those still staged: a recovery may find some
+/// already moved), then syncs the folders they went into.
 fn move_staged(out: &Path, paths: &[String]) -> Result<usize, BuildError> {
     let mut moved = 0;
+    let mut folders = std::collections::BTreeSet::new();
     for relative in paths {
+        step(|| format!("move {relative}"));
         let from = staging(out).join(relative);
         let to = out.join(relative);
         if from.exists() {
-            if let Some(parent) = to.parent() {
+            let parent = to.parent().unwrap_or(out);
+            if folders.insert(parent.to_owned()) {
                 std::fs::create_dir_all(parent).map_err(io(parent))?;
             }
             std::fs::rename(&from, &to).map_err(io(&to))?;
             moved += 1;
         }
+    }
+    for folder in &folders {
+        sync_dir(folder)?;
     }
     Ok(moved)
 }
@@ -214,9 +251,6 @@ pub fn gazetteer_version(gazetteer: &Gazetteer) -> String {
     hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Files by path (relative to OUT) and bytes.
-type Files = Vec<(String, Vec<u8>)>;
-
 /// What a day's files are made from, and the figures the manifest keeps.
 struct DayFiles {
     date: NaiveDate,
@@ -226,10 +260,23 @@ struct DayFiles {
     provinces: BTreeMap<String, usize>,
 }
 
-/// Runs the build. `inputs` are the files read (recorded with their hashes); `log` is
-/// called once per day in date order.
+/// A file this run produced: its record, and whether it differs from what is in place
+/// (and so was staged).
+struct Produced {
+    record: FileRecord,
+    staged: bool,
+}
+
+/// Runs the build in the folder `lock` holds. `input_files` are the files read (recorded
+/// with their hashes); `log` is called once per day in date order.
+///
+/// Days outside `--from`/`--to` are left alone: their files stay on disk and in the
+/// manifest with their day records, so a run over a shorter period never deletes what an
+/// earlier run made. The manifest lists only files whose bytes it vouches for: an entry
+/// whose file has since been deleted or altered, and that this run does not rewrite, is
+/// dropped (the next run whose period covers that day rebuilds it).
 pub fn run(
-    out: &Path,
+    lock: &Lock,
     gazetteer: &Gazetteer,
     assembled: &Assembled,
     input_files: &[PathBuf],
@@ -237,9 +284,19 @@ pub fn run(
     mut log: impl FnMut(&DayOutcome),
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Summary, BuildError> {
-    std::fs::create_dir_all(out).map_err(io(out))?;
-    let _lock = Lock::acquire(out)?;
-    let recovered = recover(out)?;
+    let out = lock.out();
+    let recovered = recover(lock)?;
+    // Whatever else is in .eventmap/ (staged files, a manifest not yet renamed, their
+    // temporary files) belongs to no manifest: a build killed before its commit.
+    let private = out.join(".eventmap");
+    for entry in std::fs::read_dir(&private).map_err(io(&private))? {
+        let path = entry.map_err(io(&private))?.path();
+        if path.file_name() != Some(std::ffi::OsStr::new("lock")) {
+            let removed = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+            removed.map_err(io(&path))?;
+        }
+    }
+    let stage = staging(out);
     let previous = read_manifest(out)?;
 
     let span = assembled.ledger.span();
@@ -249,10 +306,18 @@ pub fn run(
         return Err(BuildError::Range { from, to });
     }
     let days: Vec<NaiveDate> = crate::ledger::days(from, to).collect();
+    let last = to;
     let gazetteer_version = gazetteer_version(gazetteer);
     let options_key = options_key(options);
     let previous_days: BTreeMap<NaiveDate, &DayRecord> = previous.days.iter().map(|d| (d.date, d)).collect();
     let previous_outputs: BTreeMap<&str, &FileRecord> = previous.outputs.iter().map(|f| (f.path.as_str(), f)).collect();
+    // The hash of every file the previous manifest lists, as it is on disk now: read once.
+    let on_disk: BTreeMap<&str, Option<String>> =
+        previous.outputs.par_iter().map(|f| (f.path.as_str(), hash_file(&out.join(&f.path)))).collect();
+    let intact = |path: &str| -> bool {
+        let Some(record) = previous_outputs.get(path) else { return false };
+        on_disk.get(path).and_then(|h| h.as_ref()) == Some(&record.sha256)
+    };
     let timeline = (from, to);
     let make_day = |date: NaiveDate| Day {
         gazetteer,
@@ -262,8 +327,9 @@ pub fn run(
         recent_days: options.recent_days,
         timeline,
     };
-    let reports_by =
-        |date: NaiveDate| assembled.articles.iter().filter(|a| a.date.map(|d| d <= date).unwrap_or(false)).count();
+    let mut article_dates: Vec<NaiveDate> = assembled.articles.iter().filter_map(|a| a.date).collect();
+    article_dates.sort_unstable();
+    let reports_by = |date: NaiveDate| article_dates.partition_point(|d| *d <= date);
 
     // Fingerprints: cheap (the day's layers and events), computed for every day.
     let fingerprints: Vec<DayFiles> = days
@@ -277,6 +343,10 @@ pub fn run(
             hasher.update(options_key.as_bytes());
             hasher.update(date.to_string().as_bytes());
             hasher.update(reports.to_le_bytes());
+            if options.formats.geojson {
+                // The day's QGIS project names the period of the series' timeline.
+                hasher.update(format!("{from}..{to}").as_bytes());
+            }
             for layer in ["provinces", "places", "events", "flows"] {
                 hasher.update(layer_text(&day, layer).as_bytes());
             }
@@ -292,99 +362,90 @@ pub fn run(
         .collect();
 
     // A day is rebuilt when its fingerprint changed or one of its files is missing or altered.
-    let day_paths = |date: NaiveDate| -> Vec<String> {
-        let names = day_file_names(&options.formats);
-        names.iter().map(|n| format!("{}/{}", date.format("%Y-%m-%d"), n)).collect()
-    };
-    let intact = |path: &str| -> bool {
-        let Some(record) = previous_outputs.get(path) else { return false };
-        std::fs::read(out.join(path)).map(|bytes| sha256(&bytes) == record.sha256).unwrap_or(false)
-    };
     let to_build: Vec<&DayFiles> = fingerprints
         .iter()
         .filter(|d| {
-            options.force
-                || previous_days.get(&d.date).map(|p| p.fingerprint != d.fingerprint).unwrap_or(true)
-                || !day_paths(d.date).iter().all(|p| intact(p))
+            let Some(record) = previous_days.get(&d.date).filter(|_| !options.force) else { return true };
+            record.fingerprint != d.fingerprint
+                || record.files.is_empty()
+                || !record.files.iter().all(|name| intact(&day_path(d.date, name)))
         })
         .collect();
 
-    // Render the days to build, in parallel, into memory; staged below.
+    // A file is staged when it differs from the one in place (or there is none).
+    let produce = |path: String, bytes: &[u8]| -> Result<Produced, BuildError> {
+        let record = FileRecord { sha256: sha256(bytes), bytes: bytes.len() as u64, path };
+        let in_place = match previous_outputs.get(record.path.as_str()) {
+            Some(previous) => previous.sha256 == record.sha256 && intact(&record.path),
+            None => hash_file(&out.join(&record.path)).as_ref() == Some(&record.sha256),
+        };
+        if !in_place {
+            step(|| format!("stage {}", record.path));
+            let target = stage.join(&record.path);
+            write_atomic(&target, bytes).map_err(io(&target))?;
+        }
+        Ok(Produced { record, staged: !in_place })
+    };
+
+    // Render the days to build in parallel, staging each day's files as it is done, so
+    // memory holds a few days' files, not the series'. The last day's are kept for latest/.
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let built: Vec<(NaiveDate, Files)> = to_build
+    let built: Vec<(NaiveDate, Vec<Produced>, Option<Files>)> = to_build
         .par_iter()
         .map(|d| {
-            let day = make_day(d.date);
-            let files = day_files(&day, d.reports, assembled, options);
-            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, to_build.len());
-            (d.date, files)
+            let files = day_files(&make_day(d.date), d.reports, assembled, options);
+            let produced = files
+                .iter()
+                .map(|(name, bytes)| produce(day_path(d.date, name), bytes))
+                .collect::<Result<Vec<_>, _>>()?;
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, to_build.len());
+            Ok((d.date, produced, (d.date == last).then_some(files)))
         })
-        .collect();
+        .collect::<Result<_, BuildError>>()?;
 
     // Whole-series files: all events, the timeline, the latest day, the animation.
-    let mut series: Vec<(String, Vec<u8>)> = Vec::new();
-    let last = *days.last().expect("at least one day");
+    let mut series: Vec<Produced> = Vec::new();
     let mut events_csv = csv::Writer::from_writer(Vec::new());
     events_csv.write_record(record::HEADER).expect("in memory");
     for event in &assembled.events {
         events_csv.write_record(record::row(event, gazetteer)).expect("in memory");
     }
-    series.push(("events.csv".to_owned(), events_csv.into_inner().expect("in memory")));
-    series.push(("timeline.geojson".to_owned(), render::layers::timeline(&make_day(last)).into_bytes()));
-    // latest/: the newest day, as just built or as it stands on disk.
-    let latest_files: Vec<(String, Vec<u8>)> = match built.iter().find(|(date, _)| *date == last) {
-        Some((_, files)) => files.clone(),
+    series.push(produce("events.csv".to_owned(), &events_csv.into_inner().expect("in memory"))?);
+    series.push(produce("timeline.geojson".to_owned(), render::layers::timeline(&make_day(last)).as_bytes())?);
+    // latest/: the newest day, as just built or as it stands on disk (intact, or it
+    // would have been rebuilt).
+    let latest_files: Files = match built.iter().find_map(|(_, _, files)| files.clone()) {
+        Some(files) => files,
         None => {
-            let folder = out.join(last.format("%Y-%m-%d").to_string());
+            let record = previous_days.get(&last).expect("a day not rebuilt has a record");
             let mut files = Vec::new();
-            for name in day_file_names(&options.formats) {
-                let path = folder.join(&name);
-                files.push((name, std::fs::read(&path).map_err(io(&path))?));
+            for name in &record.files {
+                let path = out.join(day_path(last, name));
+                files.push((name.clone(), std::fs::read(&path).map_err(io(&path))?));
             }
             files
         }
     };
-    for (name, bytes) in latest_files {
-        series.push((format!("latest/{name}"), bytes));
+    for (name, bytes) in &latest_files {
+        series.push(produce(format!("latest/{name}"), bytes)?);
     }
     if options.animate {
-        let mut small = options.map.clone();
-        small.width_px = 800;
-        small.scale = 1.0;
-        let frames: Vec<Vec<u8>> = days
-            .par_iter()
-            .map(|&date| {
-                let data = render::map_data(&make_day(date), reports_by(date));
-                render::map::scene_png(&render::map::control_scene(&data, &small), 1.0)
-            })
-            .collect();
-        series.push(("timeline.gif".to_owned(), animation(frames)));
+        let gif = animation(&days, |date| {
+            let mut small = options.map.clone();
+            small.width_px = 800;
+            small.scale = 1.0;
+            let data = render::map_data(&make_day(date), reports_by(date));
+            render::map::scene_png(&render::map::control_scene(&data, &small), 1.0)
+        });
+        series.push(produce("timeline.gif".to_owned(), &gif)?);
     }
 
-    // Everything that differs from what is on disk is staged.
-    let mut staged: Vec<(String, Vec<u8>)> = Vec::new();
-    for (date, files) in &built {
-        for (name, bytes) in files {
-            staged.push((format!("{}/{}", date.format("%Y-%m-%d"), name), bytes.clone()));
-        }
-    }
-    staged.extend(series);
-    let mut changed: Vec<(String, Vec<u8>)> = staged
-        .into_iter()
-        .filter(|(path, bytes)| {
-            let current = previous_outputs.get(path.as_str()).map(|r| r.sha256.clone());
-            let on_disk = std::fs::read(out.join(path)).ok().map(|b| sha256(&b));
-            current.as_ref() != Some(&sha256(bytes)) || on_disk.as_ref() != Some(&sha256(bytes))
-        })
-        .collect();
-    changed.sort_by(|a, b| a.0.cmp(&b.0));
-
-    // The new manifest.
+    // The new manifest: this run's files; the earlier ones it did not produce, if intact.
+    let produced: Vec<&Produced> = built.iter().flat_map(|(_, p, _)| p).chain(&series).collect();
     let mut outputs: BTreeMap<String, FileRecord> =
-        previous.outputs.iter().map(|f| (f.path.clone(), f.clone())).collect();
-    for (path, bytes) in &changed {
-        outputs
-            .insert(path.clone(), FileRecord { path: path.clone(), sha256: sha256(bytes), bytes: bytes.len() as u64 });
+        previous.outputs.iter().filter(|f| intact(&f.path)).map(|f| (f.path.clone(), f.clone())).collect();
+    for p in &produced {
+        outputs.insert(p.record.path.clone(), p.record.clone());
     }
     let mut inputs = Vec::new();
     for path in input_files {
@@ -392,74 +453,104 @@ pub fn run(
         inputs.push(FileRecord { path: path.display().to_string(), sha256: sha256(&bytes), bytes: bytes.len() as u64 });
     }
     inputs.sort();
+    let mut day_records: BTreeMap<NaiveDate, DayRecord> =
+        previous.days.iter().filter(|d| d.date < from || d.date > to).map(|d| (d.date, d.clone())).collect();
+    for d in &fingerprints {
+        let files = match built.iter().find(|(date, _, _)| *date == d.date) {
+            Some((_, produced, _)) => {
+                produced.iter().map(|p| p.record.path.split_once('/').map_or("", |(_, name)| name).to_owned()).collect()
+            }
+            None => previous_days[&d.date].files.clone(),
+        };
+        day_records.insert(
+            d.date,
+            DayRecord {
+                date: d.date,
+                fingerprint: d.fingerprint.clone(),
+                events: d.events,
+                reports: d.reports,
+                provinces: d.provinces.clone(),
+                files,
+            },
+        );
+    }
+    let mut commit: Vec<String> = produced.iter().filter(|p| p.staged).map(|p| p.record.path.clone()).collect();
+    commit.sort();
     let manifest = Manifest {
         tool: "eventmap".to_owned(),
         version: VERSION.to_owned(),
         gazetteer: gazetteer_version.clone(),
         inputs,
         outputs: outputs.into_values().collect(),
-        days: fingerprints
-            .iter()
-            .map(|d| DayRecord {
-                date: d.date,
-                fingerprint: d.fingerprint.clone(),
-                events: d.events,
-                reports: d.reports,
-                provinces: d.provinces.clone(),
-            })
-            .collect(),
-        commit: changed.iter().map(|(p, _)| p.clone()).collect(),
+        days: day_records.into_values().collect(),
+        commit,
     };
 
     let summary_days: Vec<DayOutcome> = fingerprints
         .iter()
-        .map(|d| DayOutcome {
-            date: d.date,
-            rebuilt: built.iter().any(|(date, _)| *date == d.date),
-            events: d.events,
-            files: changed.iter().filter(|(p, _)| p.starts_with(&d.date.format("%Y-%m-%d").to_string())).count(),
+        .map(|d| {
+            let produced = built.iter().find(|(date, _, _)| *date == d.date).map(|(_, p, _)| p);
+            DayOutcome {
+                date: d.date,
+                rebuilt: produced.is_some(),
+                events: d.events,
+                files: produced.map(|p| p.iter().filter(|p| p.staged).count()).unwrap_or(0),
+            }
         })
         .collect();
 
-    let nothing_changed = changed.is_empty() && manifest.days == previous.days && manifest.inputs == previous.inputs;
-    if !nothing_changed {
-        // Stage, commit the manifest, move into place, finish the manifest.
-        let stage = staging(out);
-        for (path, bytes) in &changed {
-            let target = stage.join(path);
-            write_atomic(&target, bytes).map_err(io(&target))?;
-        }
+    let files_written = manifest.commit.len();
+    if !manifest.commit.is_empty() {
+        // Commit the manifest listing the staged files, move them into place, finish.
+        step(|| "commit the manifest".to_owned());
         write_manifest(out, &manifest)?;
         move_staged(out, &manifest.commit)?;
         let mut done = manifest;
         done.commit.clear();
+        step(|| "finish the manifest".to_owned());
         write_manifest(out, &done)?;
+    } else if manifest != previous {
+        // New inputs or records, the same files.
+        step(|| "update the manifest".to_owned());
+        write_manifest(out, &manifest)?;
+    }
+    if stage.exists() {
+        step(|| "remove the staging folder".to_owned());
         let _ = std::fs::remove_dir_all(&stage);
     }
     for day in &summary_days {
         log(day);
     }
-    Ok(Summary { days: summary_days, files_written: changed.len(), recovered })
+    Ok(Summary { days: summary_days, files_written, recovered })
 }
 
-/// The names of a day's files, in a fixed order.
-pub fn day_file_names(formats: &Formats) -> Vec<String> {
-    let mut names = Vec::new();
-    if formats.geojson {
-        for layer in ["provinces", "places", "events", "flows"] {
-            names.push(format!("{layer}.geojson"));
-        }
+/// Files by name or path, and their bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// `YYYY-MM-DD/name`.
+fn day_path(date: NaiveDate, name: &str) -> String {
+    format!("{}/{name}", date.format("%Y-%m-%d"))
+}
+
+/// The SHA-256 of a file, or `None` if it cannot be read.
+fn hash_file(path: &Path) -> Option<String> {
+    std::fs::read(path).ok().map(|bytes| sha256(&bytes))
+}
+
+/// A step of the write protocol, for the crash-safety tests. With `EVENTMAP_TEST_PAUSE=N`
+/// in the environment the build stops before its Nth step, prints `eventmap: test pause
+/// at step N: WHAT` on stderr and waits for a line (or the end) on standard input; the
+/// tests kill it there (SIGKILL) or let it go on. Without the variable this does nothing.
+fn step(what: impl FnOnce() -> String) {
+    static TARGET: OnceLock<Option<usize>> = OnceLock::new();
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let target = TARGET.get_or_init(|| std::env::var("EVENTMAP_TEST_PAUSE").ok().and_then(|v| v.parse().ok()));
+    let Some(target) = *target else { return };
+    let n = COUNT.fetch_add(1, Ordering::SeqCst) + 1;
+    if n == target {
+        eprintln!("eventmap: test pause at step {n}: {}", what());
+        let _ = std::io::stdin().read_line(&mut String::new());
     }
-    for (name, wanted) in [("control", formats.control), ("displacement", formats.displacement)] {
-        if wanted && formats.png {
-            names.push(format!("{name}.png"));
-        }
-        if wanted && formats.svg {
-            names.push(format!("{name}.svg"));
-        }
-    }
-    names.push("events.csv".to_owned());
-    names
 }
 
 fn layer_text(day: &Day<'_>, layer: &str) -> String {
@@ -473,8 +564,8 @@ fn layer_text(day: &Day<'_>, layer: &str) -> String {
 }
 
 /// A day's files: its layers, maps and that day's events as CSV.
-fn day_files(day: &Day<'_>, reports: usize, assembled: &Assembled, options: &Options) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = render::outputs(day, reports, &options.formats, &options.map)
+fn day_files(day: &Day<'_>, reports: usize, assembled: &Assembled, options: &Options) -> Files {
+    let mut files: Files = render::outputs(day, reports, &options.formats, &options.map)
         .into_iter()
         .filter(|(name, _)| !name.starts_with("timeline."))
         .collect();
@@ -492,25 +583,38 @@ fn options_key(options: &Options) -> String {
     format!("{:?}|{:?}|{}|{:?}", options.formats, options.map, options.recent_days, options.animate)
 }
 
-/// `timeline.gif` from the frames (PNG), one second a frame, looping.
-fn animation(frames: Vec<Vec<u8>>) -> Vec<u8> {
-    let decoded: Vec<(u16, u16, Vec<u8>)> =
-        frames.into_iter().filter_map(|png_bytes| decode_rgba(&png_bytes)).collect();
-    let mut gif_bytes = Vec::new();
-    let Some((width, height, _)) = decoded.first().map(|(w, h, _)| (*w, *h, ())) else { return gif_bytes };
-    {
-        let mut encoder = gif::Encoder::new(&mut gif_bytes, width, height, &[]).expect("writing to memory");
-        let _ = encoder.set_repeat(gif::Repeat::Infinite);
-        for (w, h, mut rgba) in decoded {
-            if (w, h) != (width, height) {
+/// `timeline.gif`: a frame a day (`frame` renders a day as PNG), one second a frame,
+/// looping. Frames are rendered and quantised in parallel a few at a time and written in
+/// order, so memory holds a few frames, not a year of them.
+fn animation(days: &[NaiveDate], frame: impl Fn(NaiveDate) -> Vec<u8> + Sync) -> Vec<u8> {
+    let mut encoder: Option<gif::Encoder<Vec<u8>>> = None;
+    let mut size = None;
+    for chunk in days.chunks(2 * rayon::current_num_threads().max(1)) {
+        let frames: Vec<Option<gif::Frame<'static>>> = chunk
+            .par_iter()
+            .map(|&date| {
+                let (w, h, mut rgba) = decode_rgba(&frame(date))?;
+                let mut frame = gif::Frame::from_rgba_speed(w, h, &mut rgba, 10);
+                frame.delay = 100;
+                Some(frame)
+            })
+            .collect();
+        for frame in frames.into_iter().flatten() {
+            let (width, height) = *size.get_or_insert((frame.width, frame.height));
+            if (frame.width, frame.height) != (width, height) {
                 continue;
             }
-            let mut frame = gif::Frame::from_rgba_speed(w, h, &mut rgba, 10);
-            frame.delay = 100;
-            let _ = encoder.write_frame(&frame);
+            if encoder.is_none() {
+                let mut e = gif::Encoder::new(Vec::new(), width, height, &[]).expect("writing to memory");
+                let _ = e.set_repeat(gif::Repeat::Infinite);
+                encoder = Some(e);
+            }
+            if let Some(e) = encoder.as_mut() {
+                let _ = e.write_frame(&frame);
+            }
         }
     }
-    gif_bytes
+    encoder.map(|e| e.into_inner().expect("writing to memory")).unwrap_or_default()
 }
 
 /// A PNG as width, height and RGBA bytes.

@@ -44,13 +44,24 @@ pub enum LogFormat {
 
 pub fn run(args: BuildArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outcome> {
     let map = args.output.map_options()?;
+    let json = args.log_format == LogFormat::Json;
+    // The lock first: a second build on the folder fails before reading anything.
+    let lock = build::Lock::acquire(&args.output.out)?;
     let assembled = pipeline::assemble(&args.pipeline.inputs(), gazetteer, &args.pipeline.settings())?;
     let mut outcome = Outcome::Success;
+    // In JSON mode every line on stderr is a JSON object (errors that stop the run aside).
+    let note = |kind: &str, message: String| {
+        if json {
+            eprintln!("{}", serde_json::json!({ kind: message }));
+        } else {
+            eprintln!("eventmap: {kind}: {message}");
+        }
+    };
     for warning in assembled.warnings.iter().filter(|_| !quiet) {
-        eprintln!("eventmap: warning: {warning}");
+        note("warning", warning.to_string());
     }
     for problem in &assembled.problems {
-        eprintln!("eventmap: skipped: {problem}");
+        note("skipped", problem.to_string());
         outcome = Outcome::Partial;
     }
     let mut input_files: Vec<PathBuf> = expand_inputs(&args.pipeline.inputs)
@@ -78,7 +89,6 @@ pub fn run(args: BuildArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outcom
             let _ = write!(std::io::stderr(), "\reventmap: building {done}/{total} days");
         }
     };
-    let json = args.log_format == LogFormat::Json;
     let log = |day: &DayOutcome| {
         if quiet {
             return;
@@ -102,15 +112,24 @@ pub fn run(args: BuildArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outcom
         };
         eprintln!("{line}");
     };
-    let summary = build::run(&args.output.out, gazetteer, &assembled, &input_files, &options, log, &progress)?;
+    let summary = build::run(&lock, gazetteer, &assembled, &input_files, &options, log, &progress)?;
     if terminal {
         eprint!("\r\x1b[K");
     }
-    if !quiet {
+    let built = summary.days.iter().filter(|d| d.rebuilt).count();
+    if json && !quiet {
+        let line = serde_json::json!({
+            "out": args.output.out.display().to_string(),
+            "days": summary.days.len(),
+            "built": built,
+            "files_written": summary.files_written,
+            "recovered": summary.recovered,
+        });
+        eprintln!("{line}");
+    } else if !quiet {
         if summary.recovered > 0 {
             eprintln!("eventmap: finished {} file moves left by an interrupted build", summary.recovered);
         }
-        let built = summary.days.iter().filter(|d| d.rebuilt).count();
         if summary.files_written == 0 {
             eprintln!("eventmap: {}: up to date, nothing written", args.output.out.display());
         } else {
