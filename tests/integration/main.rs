@@ -3,6 +3,7 @@
 //! - `gazetteer_data`: invariants of the bundled gazetteer (real data);
 //! - `cli_gazetteer`: `eventmap gazetteer …` run as a process;
 //! - `geoparse_corpus`: geoparser precision and recall on tests/corpus/geoparse;
+//! - `build`: `eventmap build` as a process: incremental, crash-safe, locked, exit codes;
 //! - `ledger_series`: the control ledger day by day on tests/fixtures/series;
 //! - `ledger_inputs`: bad corrections, ACLED and baseline files: named, skipped or fatal;
 //! - `gis_layers`: the GeoJSON layers in GDAL (and headless QGIS), the QGIS files as XML;
@@ -10,6 +11,7 @@
 
 mod util;
 
+mod build;
 mod cli_gazetteer;
 mod events_corpus;
 mod gazetteer_data;
