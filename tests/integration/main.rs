@@ -7,12 +7,18 @@
 //! - `ledger_series`: the control ledger day by day on tests/fixtures/series;
 //! - `ledger_inputs`: bad corrections, ACLED and baseline files: named, skipped or fatal;
 //! - `gis_layers`: the GeoJSON layers in GDAL (and headless QGIS), the QGIS files as XML;
-//! - `injection`: data never becomes code: formulas neutralised in CSV, markup escaped in SVG and QGIS XML, ids never name files.
+//! - `injection`: data never becomes code: formulas neutralised in CSV, markup escaped in SVG and QGIS XML, ids never name files;
+//! - `cli_places`: `eventmap places` as a process: a report's places, byte offsets, every input form;
+//! - `cli_events`: `eventmap events` as a process: a report's events, row order, ACLED and JSON;
+//! - `bad_input`: empty, binary, 100 MB, space-less, invalid UTF-8 and broken JSON Lines inputs never crash.
 
 mod util;
 
+mod bad_input;
 mod build;
+mod cli_events;
 mod cli_gazetteer;
+mod cli_places;
 mod events_corpus;
 mod gazetteer_data;
 mod geoparse_corpus;
