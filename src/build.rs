@@ -12,6 +12,10 @@
 //!   version, never partial, and the next run finishes the moves before anything else.
 //! - **One build at a time** per `OUT`: a lock file; a second build fails at once with a
 //!   clear message instead of interleaving writes.
+//! - **Never deletes**: days outside `--from`/`--to` keep their files and their manifest
+//!   records; a file the previous manifest listed but this run no longer produces stays
+//!   on disk. The manifest lists exactly the files whose bytes it vouches for: an entry
+//!   whose file was since deleted or edited by hand, and not rewritten, is dropped.
 
 use crate::extract::record;
 use crate::gazetteer::Gazetteer;

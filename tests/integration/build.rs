@@ -11,7 +11,7 @@ use crate::util::{repo, Dir, Run};
 use eventmap::build::Manifest;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read};
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
@@ -132,6 +132,12 @@ fn second_run_with_the_same_inputs_writes_nothing() {
     let out = dir.join("out");
     let (files, times, manifest_bytes) = (tree(&out), stamps(&out), std::fs::read(out.join("manifest.json")).unwrap());
     assert!(files.contains_key("2021-08-06/provinces.geojson") && files.contains_key("latest/events.csv"));
+    // Outputs are ordinary files: as readable as the umask allows, not private temporaries.
+    let plain = dir.write("plain.txt", "x");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for path in ["manifest.json", "2021-08-06/provinces.geojson", "latest/events.csv"] {
+        assert_eq!(mode(&out.join(path)), mode(&plain), "{path}");
+    }
 
     let run = dir.run(&build_args(&GEOJSON));
     run.ok();
