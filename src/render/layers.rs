@@ -6,6 +6,7 @@ use super::geojson::{CollectionWriter, Prop, Shape};
 use crate::extract::{record, Event, EventType};
 use crate::gazetteer::{EntryId, Gazetteer};
 use crate::ledger::{self, Ledger, Status};
+use crate::output::from_spreadsheet;
 use chrono::{Duration, NaiveDate};
 use geo::LineString;
 use std::collections::BTreeMap;
@@ -131,13 +132,7 @@ pub fn events(day: &Day<'_>) -> String {
                     "count_vague" => value.parse::<bool>().map(Prop::Bool).unwrap_or(Prop::Null),
                     _ if value.is_empty() => Prop::Null,
                     // The CSV's spreadsheet guard is not needed in GeoJSON.
-                    _ => Prop::from(
-                        value
-                            .strip_prefix('\'')
-                            .filter(|v| v.starts_with(['=', '+', '-', '@']))
-                            .unwrap_or(&value)
-                            .to_owned(),
-                    ),
+                    _ => Prop::from(from_spreadsheet(&value).to_owned()),
                 };
                 (*key, prop)
             })
