@@ -10,7 +10,8 @@
 //! - `injection`: data never becomes code: formulas neutralised in CSV, markup escaped in SVG and QGIS XML, ids never name files;
 //! - `cli_places`: `eventmap places` as a process: a report's places, byte offsets, every input form;
 //! - `cli_events`: `eventmap events` as a process: a report's events, row order, ACLED and JSON;
-//! - `bad_input`: empty, binary, 100 MB, space-less, invalid UTF-8 and broken JSON Lines inputs never crash.
+//! - `bad_input`: empty, binary, 100 MB, space-less, invalid UTF-8 and broken JSON Lines inputs never crash;
+//! - `properties`: generated ledgers, texts and writes: layers parse back, offsets slice, dates never after the article.
 
 mod util;
 
@@ -26,4 +27,5 @@ mod gis_layers;
 mod injection;
 mod ledger_inputs;
 mod ledger_series;
+mod properties;
 mod render_maps;
