@@ -84,6 +84,19 @@ impl Csv {
                 }
             }
         }
+        // The csv crate reads an unclosed quote to the end of the file as one cell, so
+        // every row after it would vanish without a word: refuse that row instead.
+        if let Some((line, record)) = rows.last() {
+            let start = record.position().map(|p| p.byte() as usize).unwrap_or(bytes.len());
+            let quotes = bytes.get(start..).unwrap_or_default().iter().filter(|b| **b == b'"').count();
+            if quotes % 2 == 1 && record.iter().any(|cell| cell.contains('\n')) {
+                let message =
+                    "\u{0}a quote opened in this row is never closed (the rest of the file would be one cell)";
+                let line = *line;
+                rows.pop();
+                rows.push((line, csv::StringRecord::from(vec![message.to_owned()])));
+            }
+        }
         Ok(Csv { file, header, rows })
     }
 
@@ -451,6 +464,33 @@ mod tests {
         let at = |line| InputError { file: "a.csv".into(), line, message: "bad".into() }.to_string();
         assert_eq!(at(3), "a.csv:3: bad");
         assert_eq!(at(0), "a.csv: bad");
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_refused_not_swallowing_the_rest_of_the_file() {
+        let g = Gazetteer::bundled();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.csv");
+        std::fs::write(
+            &path,
+            "event_id,event_date,event_type,actor,location,sentence\n\
+             a,2021-08-10,control,taliban,Kabul,\"closed\nover two lines\"\n\
+             b,2021-08-10,control,taliban,Herat,\"never closed\n\
+             c,2021-08-10,control,taliban,Farah,lost\n",
+        )
+        .unwrap();
+        let read = read_corrections(&path, &g, 5.0).unwrap();
+        assert_eq!(read.items.len(), 1, "{:?}", read.items);
+        assert_eq!(read.errors.len(), 1);
+        let error = read.errors[0].to_string();
+        assert!(error.ends_with("events.csv:4: malformed CSV row: a quote opened in this row is never closed (the rest of the file would be one cell)"), "{error}");
+        // A closing quote as the file's last byte is a well-formed row.
+        std::fs::write(
+            &path,
+            "event_id,event_date,event_type,actor,location,sentence\nc,2021-08-10,control,taliban,Farah,\"x\ny\"",
+        )
+        .unwrap();
+        assert!(read_corrections(&path, &g, 5.0).unwrap().errors.is_empty());
     }
 
     #[test]

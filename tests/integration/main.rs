@@ -11,11 +11,13 @@
 //! - `cli_places`: `eventmap places` as a process: a report's places, byte offsets, every input form;
 //! - `cli_events`: `eventmap events` as a process: a report's events, row order, ACLED and JSON;
 //! - `bad_input`: empty, binary, 100 MB, space-less, invalid UTF-8 and broken JSON Lines inputs never crash;
+//! - `bad_input_formats`: a date line alone, nested JSON, CSV line breaks and widths, 2021-02-30, coordinates out of range;
 //! - `properties`: generated ledgers, texts and writes: layers parse back, offsets slice, dates never after the article.
 
 mod util;
 
 mod bad_input;
+mod bad_input_formats;
 mod build;
 mod cli_events;
 mod cli_gazetteer;
