@@ -300,10 +300,21 @@ pub fn project(layers: &[(&str, LayerKind)], options: &ProjectOptions<'_>) -> St
 /// The QGIS files of a folder holding the five layers: a `.qml` per layer, then the
 /// project, by file name.
 pub fn files(options: &ProjectOptions<'_>) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> =
-        LayerKind::ALL.iter().map(|k| (format!("{}.qml", k.stem()), style(*k, options.style).into_bytes())).collect();
-    let paths: Vec<String> = LayerKind::DRAW_ORDER.iter().map(|k| format!("{}.geojson", k.stem())).collect();
-    let layers: Vec<(&str, LayerKind)> = paths.iter().map(String::as_str).zip(LayerKind::DRAW_ORDER).collect();
+    files_for(&LayerKind::ALL, options)
+}
+
+/// As [`files`], for a folder holding only some of the layers (a build's day folders
+/// have no timeline): a `.qml` for each, and a project that opens just those, so QGIS
+/// does not ask after a missing file.
+pub fn files_for(kinds: &[LayerKind], options: &ProjectOptions<'_>) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = LayerKind::ALL
+        .iter()
+        .filter(|k| kinds.contains(k))
+        .map(|k| (format!("{}.qml", k.stem()), style(*k, options.style).into_bytes()))
+        .collect();
+    let drawn: Vec<LayerKind> = LayerKind::DRAW_ORDER.into_iter().filter(|k| kinds.contains(k)).collect();
+    let paths: Vec<String> = drawn.iter().map(|k| format!("{}.geojson", k.stem())).collect();
+    let layers: Vec<(&str, LayerKind)> = paths.iter().map(String::as_str).zip(drawn).collect();
     out.push((PROJECT_FILE.to_owned(), project(&layers, options).into_bytes()));
     out
 }
@@ -1154,6 +1165,18 @@ mod tests {
         );
         assert!(project.contains("<start>2021-08-04T00:00:00Z</start>"));
         assert!(project.contains("<end>2021-08-17T00:00:00Z</end>"));
+    }
+
+    #[test]
+    fn a_folder_without_a_timeline_gets_a_project_without_it() {
+        let house = Style::default();
+        let kinds = [LayerKind::Provinces, LayerKind::Places, LayerKind::Events, LayerKind::Flows];
+        let out = files_for(&kinds, &options(&house));
+        let names: Vec<&str> = out.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["provinces.qml", "places.qml", "events.qml", "flows.qml", "eventmap.qgs"]);
+        let project = String::from_utf8(out[4].1.clone()).unwrap();
+        assert!(!project.contains("timeline.geojson"));
+        assert_eq!(parse(&project).descendants().filter(|n| n.has_tag_name("maplayer")).count(), 4);
     }
 
     #[test]
