@@ -561,7 +561,13 @@ fn layer_style(x: &mut Xml, kind: LayerKind, style: &Style) {
     x.text("blendMode", &[], "0");
     x.text("featureBlendMode", &[], "0");
     x.text("layerOpacity", &[], "1");
-    x.text("previewExpression", &[], if kind == LayerKind::Flows { "\"origin\"" } else { "\"name\"" });
+    // What QGIS shows for a feature in lists and the identify tool.
+    let preview = match kind {
+        LayerKind::Flows => "\"origin\" || ' → ' || \"destination\"",
+        LayerKind::Events => "\"event_type\" || ': ' || \"location\"",
+        _ => "\"name\"",
+    };
+    x.text("previewExpression", &[], preview);
 }
 
 /// As the displacement map labels its arrows: the count in its unit, `~` when vague;
