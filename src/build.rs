@@ -168,12 +168,25 @@ fn staging(out: &Path) -> PathBuf {
 /// Reads the manifest (an empty one if there is none).
 pub fn read_manifest(out: &Path) -> Result<Manifest, BuildError> {
     let path = manifest_path(out);
+    let bad = |message: String| BuildError::Manifest { path: path.display().to_string(), message };
     match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map_err(|e| BuildError::Manifest { path: path.display().to_string(), message: e.to_string() }),
+        Ok(bytes) => {
+            let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+            // The moves a build left to finish rename files: only ever within OUT, whatever
+            // the manifest (a file on disk, like any input) says.
+            if let Some(outside) = manifest.commit.iter().find(|p| !inside(p)) {
+                return Err(bad(format!("{outside:?} is not a path inside the output folder")));
+            }
+            Ok(manifest)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest::default()),
         Err(source) => Err(BuildError::Io { path: path.display().to_string(), source }),
     }
+}
+
+/// A relative path with only plain components: no root, no `..`, no `.`.
+fn inside(relative: &str) -> bool {
+    !relative.is_empty() && Path::new(relative).components().all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 /// Replaces the manifest in one rename. The new one is written (and synced) under
@@ -633,4 +646,27 @@ fn decode_rgba(png_bytes: &[u8]) -> Option<(u16, u16, Vec<u8>)> {
         _ => return None,
     };
     Some((u16::try_from(info.width).ok()?, u16::try_from(info.height).ok()?, rgba))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_cannot_move_files_outside_the_output_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        std::fs::create_dir_all(out.join(".eventmap/staging")).unwrap();
+        std::fs::write(out.join("victim.txt"), b"kept").unwrap();
+        for entry in ["../../victim.txt", "/tmp/victim.txt", "a/../../victim.txt", "./x", ""] {
+            let manifest = Manifest { commit: vec![entry.to_owned()], ..Manifest::default() };
+            std::fs::write(out.join("manifest.json"), serde_json::to_vec(&manifest).unwrap()).unwrap();
+            let lock = Lock::acquire(&out).unwrap();
+            let error = recover(&lock).unwrap_err().to_string();
+            drop(lock);
+            assert!(error.contains("is not a path inside the output folder"), "{entry}: {error}");
+        }
+        assert_eq!(std::fs::read(out.join("victim.txt")).unwrap(), b"kept");
+        assert!(inside("2021-08-10/control.svg") && inside("latest/events.csv"));
+    }
 }
