@@ -27,6 +27,25 @@ pub fn tokens(name: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|t| !t.is_empty())
 }
 
+/// The `-i-`, `-e-`, `-ye-` connector words inside a name.
+pub fn is_connector(token: &str) -> bool {
+    matches!(token.to_ascii_lowercase().as_str(), "i" | "e" | "ye" | "y" | "yi")
+}
+
+/// The folded key without the connectors inside the name: "Nad-e Ali" and "Nad Ali",
+/// "Pul-e Khumri" and "Pul Khumri" meet here.
+pub fn bare_key(name: &str) -> String {
+    let tokens: Vec<String> = tokens(name).collect();
+    let mut folder = Folder::default();
+    for (i, token) in tokens.iter().enumerate() {
+        if i > 0 && i + 1 < tokens.len() && is_connector(token) {
+            continue;
+        }
+        folder.push_token(token);
+    }
+    folder.finish()
+}
+
 /// The folded key of a whole name.
 pub fn key(name: &str) -> String {
     let mut folder = Folder::default();
@@ -171,6 +190,13 @@ mod tests {
         same(&["Maymana", "Maimana", "Maimanah"]);
         same(&["Qala i Naw", "Qala-e-Naw", "Qalay-i-Naw"]);
         same(&["Pul-e ‘Alam", "Pul-e Alam", "Pul-i-Alam"]);
+    }
+
+    #[test]
+    fn connectors_drop_in_the_bare_key() {
+        assert_eq!(super::bare_key("Nad-e Ali"), super::bare_key("Nad Ali"));
+        assert_eq!(super::bare_key("Pul-i-Khumri"), key("Pul Khumri"));
+        assert_ne!(key("Nad-e Ali"), key("Nad Ali"));
     }
 
     #[test]

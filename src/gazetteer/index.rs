@@ -83,6 +83,8 @@ pub struct NameIndex {
     lowercase_first_tokens: FxHashSet<Box<str>>,
     /// Longest indexed name, in tokens.
     pub max_tokens: usize,
+    /// Names with connectors, under their key without them (`fold::bare_key`).
+    bare_keys: FxHashMap<Box<str>, Vec<Posting>>,
     /// One-deletion variants of trusted keys → those keys (symmetric-delete fuzzy match).
     deletions: FxHashMap<Box<str>, Vec<Box<str>>>,
     /// Longest key (in letters) with fuzzy variants: a longer query is more than one edit
@@ -122,12 +124,17 @@ impl NameIndex {
                 if postings.iter().any(|p| p.entry == id as EntryId && p.trust <= *trust && *p.simple == *simple_form) {
                     continue;
                 }
-                postings.push(Posting {
-                    entry: id as EntryId,
-                    trust: *trust,
-                    simple: simple_form.into(),
-                    capitals_only,
-                });
+                let posting =
+                    Posting { entry: id as EntryId, trust: *trust, simple: simple_form.into(), capitals_only };
+                postings.push(posting.clone());
+                // Also under the key without "-e-"/"-i-" connectors, for spellings that drop them.
+                let bare = fold::bare_key(name);
+                if bare != key && bare.chars().count() >= 4 {
+                    let bare_postings = index.bare_keys.entry(bare.into()).or_default();
+                    if !bare_postings.iter().any(|p| p.entry == posting.entry) {
+                        bare_postings.push(posting);
+                    }
+                }
                 let tokens: Vec<String> = fold::tokens(name).collect();
                 index.max_tokens = index.max_tokens.max(tokens.len());
                 if let Some(first) = tokens.first() {
@@ -185,6 +192,19 @@ impl NameIndex {
         self.by_key.get(key).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// Candidates for a key with the connectors dropped (a folded match at best).
+    pub fn collect_bare(&self, bare: &str, raw: &str, found: &mut Vec<Candidate>) {
+        for posting in self.bare_keys.get(bare).map(Vec::as_slice).unwrap_or(&[]) {
+            if posting.capitals_only && raw.chars().any(|c| c.is_lowercase()) {
+                continue;
+            }
+            let tier = if posting.trust == Trust::Alternate { MatchTier::FoldedAlternate } else { MatchTier::Folded };
+            if !found.iter().any(|c| c.entry == posting.entry) {
+                found.push(Candidate { entry: posting.entry, tier, score: tier.score() });
+            }
+        }
+    }
+
     /// Can a capitalised text token (folded) start a name?
     pub fn starts_a_name(&self, folded_token: &str) -> bool {
         self.first_tokens.contains(folded_token)
@@ -234,6 +254,17 @@ impl NameIndex {
         let query_simple = simple(name);
         let mut found: Vec<Candidate> = Vec::new();
         self.collect(&key, &query_simple, name, false, &mut found);
+        // "Nad-e Ali" also finds "Nad Ali", and "Pul Khumri" finds "Pul-e Khumri".
+        let bare = fold::bare_key(name);
+        let before = found.len();
+        if bare != key {
+            self.collect(&bare, &query_simple, name, false, &mut found);
+        }
+        self.collect_bare(&bare, name, &mut found);
+        for c in &mut found[before..] {
+            c.tier = c.tier.max(MatchTier::Folded);
+            c.score = c.tier.score();
+        }
         if found.is_empty() {
             for fuzzy in self.fuzzy_keys(&key) {
                 self.collect(fuzzy, &query_simple, name, true, &mut found);

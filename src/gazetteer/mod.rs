@@ -5,7 +5,7 @@ mod fold;
 mod index;
 mod load;
 
-pub use fold::{is_inner_mark, is_word_char, key as fold_key, tokens as fold_tokens, Folder};
+pub use fold::{bare_key, is_connector, is_inner_mark, is_word_char, key as fold_key, tokens as fold_tokens, Folder};
 pub use index::{rank as rank_candidates, simple as simple_form, Candidate, MatchTier, NameIndex, Posting, Trust};
 pub use load::{LoadError, Source};
 
@@ -111,11 +111,11 @@ pub struct Entry {
 
 impl Entry {
     /// Order among entries that answer a name equally well: by kind, except that a
-    /// small district seat ranks after its district, since the news names the district
-    /// ("Sangin", "Rustaq") unless the town is a known one (curated, or 15,000+ people).
+    /// district seat ranks after its district, since the news names the district
+    /// ("Sangin", "Rustaq", "Jurm") unless the town is known as a town in its own right
+    /// (curated in `authored/place_names.tsv`: Spin Boldak, Gereshk, Andkhoy…).
     pub fn rank(&self) -> u8 {
-        let minor_seat =
-            self.kind == Kind::Town && self.feature_code == "PPLA2" && self.population < 15_000 && !self.curated;
+        let minor_seat = self.kind == Kind::Town && self.feature_code == "PPLA2" && !self.curated;
         if minor_seat {
             Kind::District as u8 * 2 + 1
         } else {

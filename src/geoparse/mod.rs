@@ -77,7 +77,8 @@ impl Cue {
     fn from_word(word: &str) -> Option<Cue> {
         let w = word.to_ascii_lowercase();
         Some(match w.as_str() {
-            "province" | "provinces" | "provincial" | "valley" => Cue::Province,
+            // "Bamyan governor", "Kunduz police chief": officials of the province.
+            "province" | "provinces" | "provincial" | "valley" | "governor" | "governor's" | "police" => Cue::Province,
             "city" | "cities" | "capital" | "airport" | "airfield" => Cue::City,
             "district" | "districts" => Cue::District,
             "town" | "towns" => Cue::Town,
@@ -144,6 +145,7 @@ impl<'g> Geoparser<'g> {
             }
         }
         apply_list_cues(self.gazetteer, body, &tokens.tokens, &mut mentions);
+        apply_document_context(self.gazetteer, &mut mentions);
         Parsed { tokens, mentions }
     }
 
@@ -154,6 +156,8 @@ impl<'g> Geoparser<'g> {
         let mut spans = Vec::new();
         let mut folder = Folder::default();
         let mut keys: Vec<String> = Vec::with_capacity(max_tokens);
+        let mut bare = Folder::default();
+        let mut bare_keys: Vec<Option<String>> = Vec::with_capacity(max_tokens);
         let mut i = 0;
         while i < tokens.len() {
             let token = &tokens[i];
@@ -186,6 +190,11 @@ impl<'g> Geoparser<'g> {
             // Keys of the spans i..=j.
             keys.clear();
             keys.push(folder.as_str().to_owned());
+            // The same keys without "-e-"/"-i-" connectors ("Nad-e Ali" meets "Nad Ali").
+            bare.clear();
+            bare.push_token(token.text(body));
+            bare_keys.clear();
+            bare_keys.push(None);
             let mut j = i;
             while j + 1 < tokens.len() && j + 1 - i < max_tokens {
                 let gap = tokens[j].gap;
@@ -201,6 +210,14 @@ impl<'g> Geoparser<'g> {
                 }
                 folder.push_token(next_text);
                 keys.push(folder.as_str().to_owned());
+                let connector = next.shape == Shape::Lower && crate::gazetteer::is_connector(next_text);
+                if connector {
+                    bare_keys.push(None);
+                } else {
+                    bare.push_token(next_text);
+                    let has_connector = bare_keys.iter().any(Option::is_none) && bare_keys.len() > 1;
+                    bare_keys.push(has_connector.then(|| bare.as_str().to_owned()));
+                }
                 j += 1;
             }
             let mut found = None;
@@ -213,6 +230,15 @@ impl<'g> Geoparser<'g> {
                 let raw = &body[token.start..last.end];
                 let simple = crate::gazetteer::simple_form(raw);
                 index.collect(&keys[len - 1], &simple, raw, false, &mut candidates);
+                if let Some(Some(bare_key)) = bare_keys.get(len - 1) {
+                    let before = candidates.len();
+                    index.collect(bare_key, &simple, raw, false, &mut candidates);
+                    index.collect_bare(bare_key, raw, &mut candidates);
+                    for c in &mut candidates[before..] {
+                        c.tier = c.tier.max(crate::gazetteer::MatchTier::Folded);
+                        c.score = c.tier.score();
+                    }
+                }
                 if !candidates.is_empty() {
                     crate::gazetteer::rank_candidates(&mut candidates, &self.gazetteer.entries);
                     found = Some(Span { tokens: i..i + len, candidates });
@@ -426,7 +452,12 @@ impl<'g> Geoparser<'g> {
             // Not "fled to Kabul, a lawmaker said": only a subject can be the person described.
             if toks[last].gap == Gap::Comma && subject {
                 let after = word(n);
-                if toks[n].shape == Shape::Digit && after.len() <= 3 {
+                // An age: "Farah, 29," — not a dateline's date ("GENEVA, 13 July").
+                let age = toks[n].gap == Gap::Comma
+                    || toks
+                        .get(n + 1)
+                        .is_some_and(|t| matches!(t.text(body).to_ascii_lowercase().as_str(), "years" | "year-old"));
+                if toks[n].shape == Shape::Digit && after.len() <= 3 && age {
                     return true;
                 }
                 if after.eq_ignore_ascii_case("who") || after.eq_ignore_ascii_case("aged") {
@@ -443,10 +474,13 @@ impl<'g> Geoparser<'g> {
                 }
             }
         }
-        // "said Farah," / "said Farah.": the speaker after a quote.
+        // "… ," said Farah, / "… ," said Farah.: the speaker after a quote (not "officials
+        // say Firozkoh, also known as Chaghcharan").
         if let Some(p) = prev {
+            let after_quote = p > 0 && matches!(toks[p - 1].gap, Gap::Comma | Gap::Other);
             if contains(words::SPEECH_VERBS, word(p))
                 && toks[p].shape == Shape::Lower
+                && after_quote
                 && !speaks_as_state
                 && matches!(toks[last].gap, Gap::Comma | Gap::SentenceEnd)
             {
@@ -515,6 +549,8 @@ impl<'g> Geoparser<'g> {
                 let before = word(p - 1).to_ascii_lowercase();
                 return match before.as_str() {
                     "capital" | "capitals" => Some(Cue::Province),
+                    // "the centres of Deh Salah, Bano and Pul-e Hesar": district centres.
+                    "centre" | "centres" | "center" | "centers" => Some(Cue::District),
                     other => Cue::from_word(other),
                 };
             }
@@ -527,7 +563,8 @@ impl<'g> Geoparser<'g> {
 /// a comma or a quote ("and Kabul said", "“Washington will lose"), not a preposition or a
 /// verb ("in Kabul said", "reached Kabul described").
 fn is_subject_boundary(word: &str, gap: Gap) -> bool {
-    if matches!(gap, Gap::Comma | Gap::Other | Gap::SentenceEnd) {
+    // A time or a list number before the name: "13:05 Islamabad denied …".
+    if matches!(gap, Gap::Comma | Gap::Other | Gap::SentenceEnd) || word.bytes().all(|b| b.is_ascii_digit()) {
         return true;
     }
     const CONJUNCTIONS: &[&str] = &[
@@ -629,6 +666,10 @@ fn apply_list_cues(g: &Gazetteer, body: &str, toks: &[Token], mentions: &mut [Me
                         cue = Cue::from_word(&plural);
                         break;
                     }
+                    if matches!(plural.as_str(), "centres" | "centers") {
+                        cue = Some(Cue::District);
+                        break;
+                    }
                 }
             }
             // No word says it: a list that is mostly provinces ("Kunduz, Baghlan, Takhar,
@@ -657,6 +698,36 @@ fn apply_list_cues(g: &Gazetteer, body: &str, toks: &[Token], mentions: &mut [Me
 
 #[cfg(test)]
 mod tests;
+
+/// A name found in several provinces ("Arghandab" in Kandahar and in Zabul, "Nawa" in
+/// Helmand and Ghazni) takes the reading in a province the article names elsewhere.
+fn apply_document_context(g: &Gazetteer, mentions: &mut [Mention]) {
+    let province_of = |id: EntryId| g.entry(id).admin1_code.clone();
+    let spans_provinces = |m: &Mention| {
+        let chosen = g.entry(m.entry);
+        m.alternatives.iter().any(|(a, _)| {
+            let alt = g.entry(*a);
+            alt.kind == chosen.kind && alt.admin1_code != chosen.admin1_code
+        })
+    };
+    let named: std::collections::BTreeSet<String> =
+        mentions.iter().filter(|m| !m.metonym && !spans_provinces(m)).filter_map(|m| province_of(m.entry)).collect();
+    for m in mentions.iter_mut().filter(|m| !m.metonym) {
+        let chosen = g.entry(m.entry);
+        if chosen.admin1_code.as_ref().is_some_and(|c| named.contains(c)) {
+            continue;
+        }
+        let better = m.alternatives.iter().position(|(a, _)| {
+            let alt = g.entry(*a);
+            alt.kind == chosen.kind && alt.admin1_code.as_ref().is_some_and(|c| named.contains(c))
+        });
+        if let Some(pos) = better {
+            let (entry, confidence) = m.alternatives.remove(pos);
+            m.alternatives.insert(0, (m.entry, confidence));
+            m.entry = entry;
+        }
+    }
+}
 
 /// "X and other districts": the cue after a name followed by "and other".
 fn and_other(body: &str, toks: &[Token], last: usize) -> Option<Cue> {
