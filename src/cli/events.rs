@@ -16,9 +16,8 @@ pub struct EventsArgs {
     pub inputs: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "csv")]
     pub format: EventsFormat,
-    /// Persons per family or household, to estimate `people` (OCHA's Afghanistan figures use 7).
-    #[arg(long, default_value_t = extract::DEFAULT_FAMILY_SIZE, value_name = "N")]
-    pub family_size: f64,
+    #[command(flatten)]
+    pub extract: super::pipeline_args::ExtractArgs,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -60,7 +59,7 @@ pub fn collect(
 }
 
 pub fn run(args: EventsArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outcome> {
-    let options = Options { family_size: args.family_size };
+    let options = args.extract.options();
     let (events, _, outcome) = collect(&args.inputs, gazetteer, &options, quiet)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

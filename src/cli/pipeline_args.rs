@@ -32,9 +32,37 @@ pub struct PipelineArgs {
     /// How a province's status follows its places.
     #[arg(long, value_enum, default_value = "capital")]
     pub province_rule: ProvinceRuleArg,
-    /// Persons per family or household (OCHA's Afghanistan figures use 7).
+    #[command(flatten)]
+    pub extract: ExtractArgs,
+}
+
+/// How events are read from the text.
+#[derive(clap::Args, Clone, Debug)]
+pub struct ExtractArgs {
+    /// Persons per family or household, to estimate `people` (OCHA's Afghanistan figures use 7).
     #[arg(long, default_value_t = extract::DEFAULT_FAMILY_SIZE, value_name = "N")]
     pub family_size: f64,
+    /// The day the Republic's government fell: from then on "government forces" are the
+    /// Taliban's and militias fighting them are the resistance. `never` turns this off.
+    #[arg(long, default_value = "2021-08-15", value_name = "YYYY-MM-DD|never", value_parser = parse_fell)]
+    pub government_fell: Fell,
+}
+
+/// `--government-fell`: a day, or never.
+#[derive(Clone, Copy, Debug)]
+pub struct Fell(pub Option<chrono::NaiveDate>);
+
+fn parse_fell(value: &str) -> Result<Fell, String> {
+    if value == "never" {
+        return Ok(Fell(None));
+    }
+    super::parse_day(value).map(|d| Fell(Some(d)))
+}
+
+impl ExtractArgs {
+    pub fn options(&self) -> extract::Options {
+        extract::Options { family_size: self.family_size, government_fell: self.government_fell.0 }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -58,7 +86,7 @@ impl PipelineArgs {
 
     pub fn settings(&self) -> Settings {
         Settings {
-            extract: extract::Options { family_size: self.family_size },
+            extract: self.extract.options(),
             ledger: ledger::Options {
                 contested_days: self.contested_days.max(1),
                 province_rule: match self.province_rule {

@@ -82,7 +82,12 @@ pub const PATTERNS: &[Pattern] = &[
     p(&["conquered"], Capture, Object, true),
     p(&["took"], Capture, Object, false),
     p(&["taken"], Capture, Either, true),
+    p(&["entered", "into"], Enter, Object, false),
     p(&["entered"], Enter, Object, false),
+    p(&["walked", "into"], Capture, Object, false),
+    p(&["rolled", "into"], Capture, Object, false),
+    p(&["swept", "into"], Capture, Object, false),
+    p(&["taking"], Capture, Object, false),
     // Fall
     p(&["fell", "to"], Fall, Subject, false),
     p(&["fallen", "to"], Fall, Subject, false),
@@ -92,6 +97,8 @@ pub const PATTERNS: &[Pattern] = &[
     p(&["fallen"], Fall, Subject, false),
     p(&["collapsed"], Fall, Subject, false),
     p(&["surrendered", "to"], Fall, Subject, false),
+    p(&["surrendered", "*", "to"], Fall, Object, false),
+    p(&["abandoned"], Fall, Object, true),
     p(&["surrendered"], Fall, Subject, false),
     p(&["handed", "over", "to"], Fall, Subject, false),
     p(&["handed", "*", "to"], Fall, Either, false),
@@ -193,6 +200,16 @@ pub const PATTERNS: &[Pattern] = &[
     p(&["displacement"], Flee, Object, false),
     p(&["uprooted"], Flee, Object, false),
     p(&["left"], Flee, Object, false),
+    p(&["carried"], Flee, Object, false),
+    p(&["carrying"], Flee, Object, false),
+    p(&["airlifted"], Flee, Object, false),
+    p(&["flown", "out"], Flee, Object, false),
+    p(&["moved", "toward"], Arrive, Object, false),
+    p(&["moved", "towards"], Arrive, Object, false),
+    p(&["moved", "to"], Arrive, Object, false),
+    p(&["staying"], Arrive, Object, false),
+    p(&["scattered", "into"], Arrive, Object, false),
+    p(&["arriving"], Arrive, Object, false),
     p(&["landed", "in"], Arrive, Object, false),
     p(&["camps"], Arrive, Object, false),
     p(&["camp"], Arrive, Object, false),
@@ -359,6 +376,7 @@ pub const ACTORS: &[(&[&str], super::Actor)] = {
         (&["militants"], Taliban),
         (&["rebels"], Taliban),
         (&["mujahideen"], Taliban),
+        (&["nsag"], Taliban),
         (&["resistance"], Resistance),
         (&["nrf"], Resistance),
         (&["uprising"], Resistance),
@@ -506,8 +524,27 @@ pub const CIVILIANS: &[&str] = &[
 ];
 
 /// Words of a flight's object that keep "in X" the place left: "fled their villages in Panjshir".
-pub const HOME_WORDS: &[&str] =
-    &["their", "homes", "home", "villages", "village", "houses", "house", "district", "areas", "area", "the"];
+pub const HOME_WORDS: &[&str] = &[
+    "their",
+    "his",
+    "her",
+    "our",
+    "my",
+    "homes",
+    "home",
+    "villages",
+    "village",
+    "houses",
+    "house",
+    "district",
+    "areas",
+    "area",
+    "the",
+    "fighting",
+    "violence",
+    "clashes",
+    "insecurity",
+];
 
 /// Speech verbs: a place just before one is where a speaker is ("officials in Kabul said").
 pub const SPEECH: &[&str] = &["said", "says", "say", "told", "reported", "added", "confirmed", "announced", "stated"];

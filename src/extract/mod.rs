@@ -130,11 +130,15 @@ impl Event {
 pub struct Options {
     /// Persons per family or household, to estimate `people`.
     pub family_size: f64,
+    /// The day the Republic's government fell (15 August 2021, when the Taliban took
+    /// Kabul). From then on "government forces" are the Taliban's, and militias and
+    /// uprisings fighting them are the resistance.
+    pub government_fell: Option<NaiveDate>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { family_size: DEFAULT_FAMILY_SIZE }
+        Options { family_size: DEFAULT_FAMILY_SIZE, government_fell: NaiveDate::from_ymd_opt(2021, 8, 15) }
     }
 }
 
@@ -144,7 +148,15 @@ pub const DENIED_CONFIDENCE: f32 = 0.2;
 /// Events of one article. An article without a date gives none (relative dates need it).
 pub fn extract(article: &Article, parsed: &Parsed, gazetteer: &Gazetteer, options: &Options) -> Vec<Event> {
     let Some(article_date) = article.date else { return Vec::new() };
-    let reader = Reader { g: gazetteer, body: &article.body, toks: &parsed.tokens.tokens, mentions: &parsed.mentions };
+    let reader = Reader {
+        g: gazetteer,
+        body: &article.body,
+        toks: &parsed.tokens.tokens,
+        mentions: &parsed.mentions,
+        last_agent: std::cell::Cell::new(None),
+        government_fell: options.government_fell,
+        current_date: std::cell::Cell::new(None),
+    };
     let mut drafts: Vec<Draft> = Vec::new();
     for sentence in 0..parsed.tokens.sentences.len() {
         reader.sentence(&parsed.tokens.sentences[sentence], article_date, &mut drafts);
@@ -205,6 +217,12 @@ struct Reader<'a> {
     body: &'a str,
     toks: &'a [Token],
     mentions: &'a [Mention],
+    /// Who did the article's last taking or retaking, named as the subject (even of a
+    /// sentence with no place: "Local militias pushed the Taliban out of three districts").
+    last_agent: std::cell::Cell<Option<Actor>>,
+    government_fell: Option<NaiveDate>,
+    /// The date of the trigger being read, for the rules that depend on it.
+    current_date: std::cell::Cell<Option<NaiveDate>>,
 }
 
 /// A trigger found in a sentence.
@@ -252,7 +270,16 @@ impl<'a> Reader<'a> {
             .into_iter()
             .map(|d| dates::DateMention { token: d.token + range.start, ..d })
             .collect();
+        // "on the same day", "that day": the date of the article's last event.
+        let same_day =
+            words.windows(2).any(|w| matches!((w[0].as_str(), w[1].as_str()), ("same", "day") | ("that", "day")));
+        let previous_date = out.last().map(|d| (d.date, d.precision));
         let date_for = |t: usize| -> (NaiveDate, u8) {
+            if same_day {
+                if let Some(previous) = previous_date {
+                    return previous;
+                }
+            }
             // The date expression nearest the trigger, in its clause if there is one.
             let in_clause: Vec<&dates::DateMention> =
                 date_mentions.iter().filter(|d| clause(d.token) == clause(t)).collect();
@@ -271,13 +298,16 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let (date, precision) = date_for(trigger.start);
+            self.current_date.set(Some(date));
             match trigger.class {
                 Class::Capture | Class::Fall | Class::Reverse | Class::Enter => {
                     if since_state && trigger.class == Class::Fall {
                         continue;
                     }
-                    // "entered X" is a change of hands only with a flag raised or control taken.
-                    if trigger.class == Class::Enter && !words.iter().any(|w| w == "flag" || w == "control") {
+                    // "still under Taliban control", "remains under the control of": a state, not news.
+                    let still = (trigger.start.saturating_sub(3).max(range.start)..trigger.start)
+                        .any(|t| matches!(self.word(t).as_str(), "still" | "remains" | "remained" | "remain"));
+                    if trigger.class == Class::Fall && still {
                         continue;
                     }
                     let capture = true;
@@ -296,8 +326,15 @@ impl<'a> Reader<'a> {
                         .iter()
                         .rev()
                         .filter(|d| d.event_type == EventType::Control)
-                        .find_map(|d| d.actor.filter(|a| *a != Actor::Unknown));
-                    let actor = (event_type == EventType::Control).then(|| self.actor(range, trigger, &words, recent));
+                        .find_map(|d| d.actor.filter(|a| *a != Actor::Unknown))
+                        .or(self.last_agent.get());
+                    let actor = self.actor(range, trigger, &words, recent);
+                    if matches!(trigger.class, Class::Capture | Class::Reverse | Class::Enter)
+                        && actor != Actor::Unknown
+                    {
+                        self.last_agent.set(Some(actor));
+                    }
+                    let actor = (event_type == EventType::Control).then_some(actor);
                     let denied = modality == Modality::Denied && event_type == EventType::Control;
                     let confidence = if denied { DENIED_CONFIDENCE } else { 0.85 };
                     for place in places {
@@ -383,6 +420,16 @@ impl<'a> Reader<'a> {
             // "was captured", "has been seized": the place is the subject.
             let passive = pattern.participle && self.preceded_by_be(range, start);
             let side = if passive { Side::Subject } else { pattern.side };
+            // "troops fell back", "talks fell apart": not a place falling.
+            if pattern.class == Class::Fall
+                && matches!(
+                    words.get(i + len).map(String::as_str),
+                    Some("back" | "apart" | "silent" | "ill" | "short" | "asleep")
+                )
+            {
+                i += len;
+                continue;
+            }
             // "was taken into custody", "captured … prisoner": people, not places.
             let next_word = words.get(i + len).map(String::as_str).unwrap_or("");
             if matches!(pattern.class, Class::Capture)
@@ -392,7 +439,7 @@ impl<'a> Reader<'a> {
                 continue;
             }
             // "took" alone is a capture only when a place follows at once: "took Kunduz".
-            let bare_take = matches!(pattern.words, ["took"] | ["taken"] | ["take"] | ["retake"]);
+            let bare_take = matches!(pattern.words, ["took"] | ["taken"] | ["take"] | ["taking"] | ["retake"]);
             // "displaced families", "newly arrived families": adjectives, not movements.
             if matches!(pattern.class, Class::Flee | Class::Arrive)
                 && len == 1
@@ -414,7 +461,9 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let place_next = |t: usize| self.mentions.iter().any(|m| m.tokens.start == t);
-            let the_place = words.get(i + len).map(String::as_str) == Some("the") && place_next(start + len + 1);
+            // "took the Torghundi port", "taking the capital".
+            let the_place = words.get(i + len).map(String::as_str) == Some("the")
+                && (place_next(start + len + 1) || anaphor_at(&words[(i + len).min(words.len())..]).is_some());
             if bare_take && !passive && !place_next(start + len) && !the_place {
                 i += 1;
                 continue;
@@ -657,8 +706,10 @@ impl<'a> Reader<'a> {
                 }
                 continue;
             }
-            if let Some((anaphor, len)) = anaphor_at(&self.words_from(t, 3)) {
-                // "the city of Kunduz": the name follows.
+            if let Some((anaphor, len)) =
+                anaphor_at(&self.words_from(t, 3)).filter(|(_, len)| !self.toks[t + len - 1].possessive)
+            {
+                // "the city of Kunduz": the name follows. ("the city's radio station" is not the city.)
                 if let Some(m) = self.mention_at(t + len + 1).filter(|_| self.word(t + len) == "of") {
                     if self.mappable(m, false) {
                         return vec![m.entry];
@@ -710,18 +761,51 @@ impl<'a> Reader<'a> {
             let Some(end) = chain.last().map(|m| m.tokens.end) else { return false };
             // Only a plural in the trigger's own stretch of words counts, not one in an
             // apposition ("Ishkashim and Shighnan, two districts on the border, which fell").
-            let segment =
-                (end..trigger.start).rev().find(|&t| self.toks[t].gap == Gap::Comma).map(|t| t + 1).unwrap_or(end);
+            // The list's own kind word is not an aggregate ("… and Shuhada districts were").
+            let after_kind = if end < trigger.start
+                && matches!(self.word(end).as_str(), "districts" | "provinces" | "cities" | "towns")
+            {
+                end + 1
+            } else {
+                end
+            };
+            let segment = (after_kind..trigger.start)
+                .rev()
+                .find(|&t| self.toks[t].gap == Gap::Comma)
+                .map(|t| t + 1)
+                .unwrap_or(after_kind);
             let aggregate = (segment..trigger.start)
                 .any(|t| matches!(self.word(t).as_str(), "capitals" | "districts" | "provinces" | "cities" | "towns"));
-            !aggregate && (end + REACH >= trigger.start || Some(chain[0].tokens.start) == first_in_clause)
+            // An apposition between subject and verb does not count ("Pul-e Khumri, the capital
+            // of Baghlan province on the main highway from Kabul, also fell").
+            let apposition = self.toks[end - 1].gap == Gap::Comma
+                && end < trigger.start
+                && matches!(self.word(end).as_str(), "the" | "a" | "an")
+                && (end..trigger.start).filter(|&t| self.toks[t].gap == Gap::Comma).count() == 1
+                && trigger.start - (end..trigger.start).rev().find(|&t| self.toks[t].gap == Gap::Comma).unwrap_or(end)
+                    <= 4;
+            !aggregate && (end + REACH >= trigger.start || Some(chain[0].tokens.start) == first_in_clause || apposition)
         };
         let free = chains.iter().rev().filter(near).find(|chain| self.governor(chain[0], range.start).is_none());
+        // A plural subject is no place's: "officials in Badakhshan said six districts of the province have fallen".
+        let aggregate_subject = (trigger.start.saturating_sub(6).max(range.start)..trigger.start)
+            .any(|t| matches!(self.word(t).as_str(), "capitals" | "districts" | "provinces" | "cities" | "towns"))
+            && !chains.iter().any(|chain| chain.last().is_some_and(|m| m.tokens.end + 2 >= trigger.start));
         let locative = || {
-            chains.iter().find(|chain| {
-                matches!(self.governor(chain[0], range.start).as_deref(), Some("in" | "around" | "near" | "at"))
-            })
+            (!aggregate_subject)
+                .then(|| {
+                    chains.iter().find(|chain| {
+                        matches!(self.governor(chain[0], range.start).as_deref(), Some("in" | "around" | "near" | "at"))
+                    })
+                })
+                .flatten()
         };
+        // "the governor and several hundred troops surrendered in Tarinkot".
+        if trigger.class == Class::Fall && trigger.end < range.end && self.word(trigger.end) == "in" {
+            if let Some(m) = self.mention_at(trigger.end + 1).filter(|m| self.mappable(m, false)) {
+                return vec![self.head(m)];
+            }
+        }
         // "Government forces in Maimana … surrendered": the forces' place.
         let chosen = free.or_else(|| if locative_ok || trigger.class == Class::Fall { locative() } else { None });
         if let Some(chain) = chosen {
@@ -812,13 +896,22 @@ impl<'a> Reader<'a> {
         loop {
             let mut t = last.tokens.end;
             let mut gap = self.toks[t - 1].gap;
-            // A kind word: "Imam Sahib district and Khanabad".
+            // A kind word: "Imam Sahib district and Khanabad"; with its province: "Gardez city of
+            // Paktiya and Sharana city of Paktika".
             if t < range.end
                 && gap == Gap::Space
                 && matches!(self.word(t).as_str(), "district" | "districts" | "province" | "city" | "town")
             {
                 gap = self.toks[t].gap;
                 t += 1;
+                if gap == Gap::Space && t + 1 < range.end && self.word(t) == "of" {
+                    if let Some(province) =
+                        self.mention_at(t + 1).filter(|m| self.g.entry(m.entry).kind == Kind::Province)
+                    {
+                        t = province.tokens.end;
+                        gap = self.toks[t - 1].gap;
+                    }
+                }
             }
             // An apposition: ", the capital of Kunar," — skipped, the list goes on after it.
             if gap == Gap::Comma && t < range.end && matches!(self.word(t).as_str(), "the" | "a" | "an") {
@@ -915,12 +1008,25 @@ impl<'a> Reader<'a> {
     /// Who took the place: the actor nearest the trigger on the agent's side.
     fn actor(&self, range: &Range<usize>, trigger: &Trigger, words: &[String], recent: Option<Actor>) -> Actor {
         let actor = self.actor_by_position(range, trigger, words, recent);
+        let date = self.sentence_date(range);
+        if let (Some(fell), Some(date)) = (self.government_fell, date) {
+            if date >= fell && actor == Actor::Government {
+                // After the fall: militias are the resistance, "government" is the Taliban's.
+                let militia = words.iter().any(|w| {
+                    matches!(w.as_str(), "militia" | "militias" | "militiamen" | "uprising" | "fighters" | "commander")
+                });
+                return if militia { Actor::Resistance } else { Actor::Taliban };
+            }
+        }
         // Militias fought for the government until it fell; after, and wherever the story is
         // about the resistance, they are the resistance.
         let militia = words.iter().any(|w| matches!(w.as_str(), "militia" | "militias" | "militiamen" | "uprising"));
-        let official = words
-            .iter()
-            .any(|w| matches!(w.as_str(), "army" | "troops" | "soldiers" | "commandos" | "police" | "government"));
+        let official = words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "army" | "troops" | "soldiers" | "commandos" | "police" | "government" | "security" | "andsf" | "ansf"
+            )
+        });
         if actor == Actor::Government && militia && !official {
             let context: Vec<String> = (range.start.saturating_sub(200)..range.end).map(|t| self.word(t)).collect();
             if context.iter().any(|w| matches!(w.as_str(), "resistance" | "anti-taliban" | "nrf" | "massoud")) {
@@ -932,6 +1038,11 @@ impl<'a> Reader<'a> {
 
     /// `recent`: the holder of the article's last reported change of hands, the best guess
     /// for a fall whose holder this sentence does not name ("Taloqan fell in the evening").
+    /// The date the sentence's events take (set by `sentence` while it runs).
+    fn sentence_date(&self, _range: &Range<usize>) -> Option<NaiveDate> {
+        self.current_date.get()
+    }
+
     fn actor_by_position(
         &self,
         range: &Range<usize>,
@@ -1031,7 +1142,11 @@ impl<'a> Reader<'a> {
                     before.iter().any(|w| lexicon::CIVILIANS.contains(w)) || !counts::find(&before_words).is_empty();
                 let civilians_after = (t.end..(t.end + 6).min(range.end)).any(|u| clause(u) == c && civilian(local(u)));
                 // "camps for families from Dand": a noun takes its people after it.
-                let noun = matches!(local(t.start), "camps" | "camp" | "arrivals" | "displacement");
+                let camp_for = matches!(local(t.start), "camps" | "camp") && t.end < range.end && local(t.end) == "for";
+                if matches!(local(t.start), "camps" | "camp") && !camp_for {
+                    return false;
+                }
+                let noun = camp_for || matches!(local(t.start), "arrivals" | "displacement");
                 !subject_military
                     && (civilians_before
                         || ((t.class == Class::Flee || noun) && civilians_after)
@@ -1126,7 +1241,12 @@ impl<'a> Reader<'a> {
             let where_clause = m.tokens.end < range.end
                 && self.toks[m.tokens.end - 1].gap == Gap::Comma
                 && local(m.tokens.end) == "where";
-            let governor = if where_clause { Some("at".to_owned()) } else { self.governor(m, range.start) };
+            // "- Torkham: on 1 September, 6,500 people crossed …": a heading names the place.
+            let heading = m.tokens.start <= range.start + 1
+                && self.body[self.toks[m.tokens.end - 1].end
+                    ..self.toks.get(m.tokens.end).map(|t| t.start).unwrap_or(self.body.len())]
+                    .contains(':');
+            let governor = if where_clause || heading { Some("at".to_owned()) } else { self.governor(m, range.start) };
             let is_origin = if evacuee { Some(true) } else { role(start, m.tokens.end, governor.as_deref()) };
             match is_origin {
                 Some(true) if !foreign => {
@@ -1149,7 +1269,15 @@ impl<'a> Reader<'a> {
             if t + len < range.end && local(t + len) == "of" {
                 continue;
             }
-            let governor = (t > range.start).then(|| local(t - 1)).filter(|w| lexicon::PREPOSITIONS.contains(w));
+            // The word governing the anaphor, over containers: "in the west of the city".
+            let mut g = t;
+            while g > range.start
+                && (lexicon::CONTAINERS.contains(&local(g - 1))
+                    || matches!(local(g - 1), "of" | "the" | "west" | "east" | "north" | "south" | "centre" | "center"))
+            {
+                g -= 1;
+            }
+            let governor = (g > range.start).then(|| local(g - 1)).filter(|w| lexicon::PREPOSITIONS.contains(w));
             if let Some(origin) = role(t, t + len, governor) {
                 if let Some(e) = self.resolve_anaphor(anaphor, t) {
                     assign(e, origin, &mut origins, &mut destinations);
@@ -1307,6 +1435,28 @@ fn finish(article: &Article, mut drafts: Vec<Draft>, g: &Gazetteer, options: &Op
             None => kept.push(draft),
         }
     }
+    // "3,500 families have been displaced from Alingar. Most have moved to Mehtarlam": an
+    // origin and, in the next sentence, where the same people went.
+    let mut merged: Vec<Draft> = Vec::new();
+    for draft in kept {
+        if draft.event_type == EventType::Displacement && draft.origin.is_none() && draft.destination.is_some() {
+            let gap_ok = |previous: &Draft| {
+                let between = &article.body[previous.evidence.end.min(draft.evidence.start)..draft.evidence.start];
+                between.split(['.', '!', '?']).count() <= 2
+            };
+            if let Some(previous) = merged.last_mut().filter(|p| {
+                p.event_type == EventType::Displacement && p.destination.is_none() && p.origin.is_some() && gap_ok(p)
+            }) {
+                if draft.count.is_none() || previous.count.is_none() {
+                    previous.destination = draft.destination;
+                    previous.count = previous.count.or(draft.count);
+                    continue;
+                }
+            }
+        }
+        merged.push(draft);
+    }
+    let mut kept = merged;
     let controlled: Vec<(EntryId, NaiveDate)> = kept
         .iter()
         .filter(|d| d.event_type == EventType::Control && !d.denied)
