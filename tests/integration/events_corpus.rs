@@ -1,8 +1,9 @@
 //! Event extraction accuracy on the team's own corpora: precision and recall per event
 //! type (control at least 0.9, with the right actor; contested and displacement at least
 //! 0.8) on tests/corpus/events, the development corpus; at least 0.8 each on
-//! tests/corpus/holdout, written separately and first scored before any tuning on it; and
-//! the share of matched events with the right date.
+//! tests/corpus/holdout, written separately and first scored before any tuning on it;
+//! floors on tests/corpus/blind, written last by another hand; and the share of matched
+//! events with the right date.
 
 use crate::util::repo;
 use eventmap::extract::{self, Event, EventType, Options};
@@ -93,6 +94,15 @@ fn events_precision_and_recall_on_the_corpus() {
 #[test]
 fn events_precision_and_recall_on_the_holdout() {
     score("tests/corpus/holdout", "tests/corpus/holdout/events.csv", [0.8, 0.8, 0.8]);
+}
+
+/// First run on the blind corpus: control 0.71 / 0.53, contested 0.67 / 0.78,
+/// displacement 0.58 / 0.50; after general fixes made with its misses in view, 0.83 / 0.86,
+/// 0.83 / 0.83 and 0.63 / 0.57. Floors just below those catch a slide back while the gap
+/// to the development corpus stays visible (tests/corpus/README.md).
+#[test]
+fn events_precision_and_recall_on_the_blind_corpus() {
+    score("tests/corpus/blind", "tests/corpus/blind/events.csv", [0.8, 0.8, 0.55]);
 }
 
 /// Thresholds for control, contested, displacement.

@@ -1,6 +1,7 @@
 //! Geoparser accuracy on the team's own corpora: precision and recall of place mentions,
 //! at least 0.95 each on tests/corpus/geoparse (the development corpus) and 0.9 on
-//! tests/corpus/holdout (written separately, first scored before any tuning on it).
+//! tests/corpus/holdout (written separately, first scored before any tuning on it), and a
+//! floor of 0.9 on tests/corpus/blind (written last, by another hand, from other sources).
 
 use crate::util::repo;
 use eventmap::gazetteer::{Gazetteer, Kind};
@@ -54,6 +55,14 @@ fn geoparse_precision_and_recall_on_the_corpus() {
 #[test]
 fn geoparse_precision_and_recall_on_the_holdout() {
     score("tests/corpus/holdout", "tests/corpus/holdout/places.csv", 0.9);
+}
+
+/// The blind corpus scored 0.916 / 0.892 on its first run, before any change was made
+/// with it in view, and 0.952 / 0.930 after general fixes; the floor guards against
+/// sliding back, it is not a target to tune to.
+#[test]
+fn geoparse_precision_and_recall_on_the_blind_corpus() {
+    score("tests/corpus/blind", "tests/corpus/blind/places.csv", 0.9);
 }
 
 fn score(corpus: &str, answers: &str, threshold: f64) {
