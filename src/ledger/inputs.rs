@@ -148,7 +148,17 @@ fn resolve_place(g: &Gazetteer, id: &str, name: &str, admin1: &str) -> Result<Op
     }
 }
 
+/// Longest name "did you mean" is looked for. The search compares the name with every
+/// gazetteer name (edit distance), which a long cell makes slow, and no place is called
+/// anything near this long: a file of long junk names is refused at reading speed.
+const MAX_SUGGESTED_CHARS: usize = 64;
+
 fn unknown(g: &Gazetteer, value: &str) -> String {
+    let chars = value.chars().count();
+    if chars > MAX_SUGGESTED_CHARS {
+        let start: String = value.chars().take(MAX_SUGGESTED_CHARS).collect();
+        return format!("unknown place {start:?}… ({chars} characters)");
+    }
     let suggestions: Vec<String> = g
         .suggest(value, 3)
         .iter()
@@ -491,6 +501,30 @@ mod tests {
         )
         .unwrap();
         assert!(read_corrections(&path, &g, 5.0).unwrap().errors.is_empty());
+    }
+
+    #[test]
+    fn long_unknown_names_are_refused_without_a_slow_search() {
+        let g = Gazetteer::bundled();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("start.csv");
+        let long = "kandaharx ".repeat(100);
+        let rows: String = (0..2000).map(|i| format!("{long}{i},taliban\n")).collect();
+        std::fs::write(&path, format!("place_id_or_name,status\n{rows}")).unwrap();
+        let started = std::time::Instant::now();
+        let read = read_baseline(path.to_str().unwrap(), &g).unwrap();
+        assert_eq!(read.errors.len(), 2000);
+        let message = read.errors[0].to_string();
+        assert!(
+            message.ends_with(
+                "unknown place \"kandaharx kandaharx kandaharx kandaharx kandaharx kandaharx kand\"… (1001 characters)"
+            ),
+            "{message}"
+        );
+        // Seconds per row before (an edit distance to every gazetteer name); generous for debug builds.
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+        // A short misspelling still gets its suggestions.
+        assert!(unknown(&g, "Kandaharr").contains("did you mean Kandahar"), "{}", unknown(&g, "Kandaharr"));
     }
 
     #[test]
