@@ -62,6 +62,12 @@ pub enum BuildError {
     NoDays,
     #[error("--from {from} is after --to {to}")]
     Range { from: NaiveDate, to: NaiveDate },
+    #[error(
+        "the events run from {from} to {to}, {days} days: more than {} without --from and --to, so a date is \
+         probably wrong; give --from and --to to build them all",
+        crate::ledger::MAX_DEFAULT_DAYS
+    )]
+    TooLong { from: NaiveDate, to: NaiveDate, days: i64 },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
@@ -321,6 +327,10 @@ pub fn run(
     let to = options.to.or(span.map(|s| s.1)).ok_or(BuildError::NoDays)?;
     if from > to {
         return Err(BuildError::Range { from, to });
+    }
+    let span_days = (to - from).num_days() + 1;
+    if (options.from.is_none() || options.to.is_none()) && span_days > crate::ledger::MAX_DEFAULT_DAYS {
+        return Err(BuildError::TooLong { from, to, days: span_days });
     }
     let days: Vec<NaiveDate> = crate::ledger::days(from, to).collect();
     let last = to;

@@ -5,7 +5,7 @@ use super::Outcome;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use eventmap::gazetteer::{Gazetteer, Kind};
-use eventmap::ledger::{days, PlaceState};
+use eventmap::ledger::{self, days, PlaceState};
 use eventmap::output::{spreadsheet_safe, spreadsheet_safe_row};
 use eventmap::pipeline;
 
@@ -39,6 +39,14 @@ pub fn run(args: LedgerArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outco
     };
     if from > to {
         bail!("--from {from} is after --to {to}");
+    }
+    let span_days = (to - from).num_days() + 1;
+    if (args.from.is_none() || args.to.is_none()) && args.date.is_none() && span_days > ledger::MAX_DEFAULT_DAYS {
+        bail!(
+            "the events run from {from} to {to}, {span_days} days: more than {} without --from and --to, so a date \
+             is probably wrong; give --from and --to (or --date) to print them all",
+            ledger::MAX_DEFAULT_DAYS
+        );
     }
     let mut csv = csv::Writer::from_writer(std::io::BufWriter::new(std::io::stdout()));
     csv.write_record(HEADER)?;

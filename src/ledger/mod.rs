@@ -312,6 +312,12 @@ impl Ledger {
     }
 }
 
+/// Most days `build` and `ledger` cover when the dates come from the events rather than
+/// from `--from` and `--to`: ten years. One mistyped (or hostile) year in an article or a
+/// CSV row would otherwise make a map folder, or a ledger row per place, for every day
+/// between it and the rest.
+pub const MAX_DEFAULT_DAYS: i64 = 3660;
+
 /// Every date from `from` to `to`, inclusive.
 pub fn days(from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = NaiveDate> {
     from.iter_days().take_while(move |d| *d <= to)

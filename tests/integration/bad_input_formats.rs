@@ -187,3 +187,21 @@ fn coordinates_out_of_range_in_a_user_gazetteer_are_fatal_and_named() {
     let folder = mini_gazetteer(&dir, "ok", &[]);
     run(&dir, &["--gazetteer", folder.to_str().unwrap(), "events", "good.txt"]).ok();
 }
+
+#[test]
+fn a_mistyped_year_does_not_build_a_century_of_days() {
+    let dir = Dir::new();
+    dir.write("good.txt", GOOD);
+    dir.write("typo.txt", "date 1921-08-10 A century early\nThe Taliban captured Kunduz on Sunday.\n");
+    let build = run(&dir, &["build", "good.txt", "typo.txt", "--out", "out", "--format", "geojson"]);
+    build.expect_code(2);
+    says(&build, "the events run from 1921-08-07 to 2021-08-09, 36528 days: more than 3660 without --from and --to");
+    assert!(!dir.join("out/1921-08-07").exists(), "no day was built");
+    let ledger = run(&dir, &["ledger", "good.txt", "typo.txt"]);
+    ledger.expect_code(2);
+    says(&ledger, "the events run from 1921-08-07 to 2021-08-09, 36528 days");
+    // Asked for, the days are built.
+    let args = ["build", "good.txt", "typo.txt", "--out", "out", "--format", "geojson", "--from", "2021-08-08"];
+    run(&dir, &[&args[..], &["--to", "2021-08-09", "-q"]].concat()).ok();
+    run(&dir, &["ledger", "good.txt", "typo.txt", "--date", "2021-08-09"]).ok();
+}
