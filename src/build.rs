@@ -21,6 +21,7 @@ use crate::extract::record;
 use crate::gazetteer::Gazetteer;
 use crate::output::write_atomic;
 use crate::pipeline::Assembled;
+use crate::render::qgis::{self, LayerKind};
 use crate::render::{self, layers::Day, map::MapOptions, Formats};
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -374,8 +375,8 @@ pub fn run(
                 // The day's QGIS project names the period of the series' timeline.
                 hasher.update(format!("{from}..{to}").as_bytes());
             }
-            for layer in ["provinces", "places", "events", "flows"] {
-                hasher.update(layer_text(&day, layer).as_bytes());
+            for kind in DAY_LAYERS {
+                hasher.update(render::layers::layer(&day, kind).as_bytes());
             }
             let mut provinces = BTreeMap::new();
             for shape in &gazetteer.provinces {
@@ -438,7 +439,24 @@ pub fn run(
         events_csv.write_record(record::row(event, gazetteer)).expect("in memory");
     }
     series.push(produce("events.csv".to_owned(), &events_csv.into_inner().expect("in memory"))?);
-    series.push(produce("timeline.geojson".to_owned(), render::layers::timeline(&make_day(last)).as_bytes())?);
+    if options.formats.geojson {
+        // The series' own layer, and a QGIS project opening it under the latest day.
+        let latest = make_day(last);
+        series.push(produce("timeline.geojson".to_owned(), render::layers::timeline(&latest).as_bytes())?);
+        let style = qgis::style(LayerKind::Timeline, &options.map.style);
+        series.push(produce("timeline.qml".to_owned(), style.as_bytes())?);
+        let paths: Vec<(String, LayerKind)> = LayerKind::DRAW_ORDER
+            .into_iter()
+            .map(|kind| match kind {
+                LayerKind::Timeline => ("timeline.geojson".to_owned(), kind),
+                _ => (format!("latest/{}.geojson", kind.stem()), kind),
+            })
+            .collect();
+        let layers: Vec<(&str, LayerKind)> = paths.iter().map(|(path, kind)| (path.as_str(), *kind)).collect();
+        let mut project_options = render::qgis_options(&latest, &options.map);
+        project_options.title = format!("eventmap: Afghanistan, {from} to {to}");
+        series.push(produce(qgis::PROJECT_FILE.to_owned(), qgis::project(&layers, &project_options).as_bytes())?);
+    }
     // latest/: the newest day, as just built or as it stands on disk (intact, or it
     // would have been rebuilt).
     let latest_files: Files = match built.iter().find_map(|(_, _, files)| files.clone()) {
@@ -580,22 +598,12 @@ fn step(what: impl FnOnce() -> String) {
     }
 }
 
-fn layer_text(day: &Day<'_>, layer: &str) -> String {
-    match layer {
-        "provinces" => render::layers::provinces(day),
-        "places" => render::layers::places(day),
-        "events" => render::layers::events(day),
-        "flows" => render::layers::flows(day),
-        other => unreachable!("no layer {other}"),
-    }
-}
+/// The layers of a day folder: the timeline covers the series, so it is written once, at the top.
+const DAY_LAYERS: [LayerKind; 4] = [LayerKind::Provinces, LayerKind::Places, LayerKind::Events, LayerKind::Flows];
 
 /// A day's files: its layers, maps and that day's events as CSV.
 fn day_files(day: &Day<'_>, reports: usize, assembled: &Assembled, options: &Options) -> Files {
-    let mut files: Files = render::outputs(day, reports, &options.formats, &options.map)
-        .into_iter()
-        .filter(|(name, _)| !name.starts_with("timeline."))
-        .collect();
+    let mut files: Files = render::outputs(day, reports, &options.formats, &options.map, &DAY_LAYERS);
     let mut csv = csv::Writer::from_writer(Vec::new());
     csv.write_record(record::HEADER).expect("in memory");
     for event in assembled.events.iter().filter(|e| e.date == day.date) {

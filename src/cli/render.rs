@@ -8,7 +8,7 @@ use clap::ValueEnum;
 use eventmap::gazetteer::Gazetteer;
 use eventmap::output::write_atomic;
 use eventmap::pipeline;
-use eventmap::render::{self, layers::Day, map};
+use eventmap::render::{self, layers::Day, map, qgis::LayerKind};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -124,7 +124,9 @@ pub fn run(args: RenderArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outco
         recent_days: args.output.recent_days,
         timeline,
     };
-    for (name, bytes) in render::outputs(&day, assembled.articles.len(), &args.output.formats(), &options) {
+    for (name, bytes) in
+        render::outputs(&day, assembled.articles.len(), &args.output.formats(), &options, &LayerKind::ALL)
+    {
         let path = args.output.out.join(&name);
         write_atomic(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
         if !quiet {

@@ -3,6 +3,7 @@
 //! with `valid_from`/`valid_to` for QGIS's temporal controller).
 
 use super::geojson::{CollectionWriter, Prop, Shape};
+use super::qgis::LayerKind;
 use crate::extract::{record, Event, EventType};
 use crate::gazetteer::{EntryId, Gazetteer};
 use crate::ledger::{self, Ledger, Status};
@@ -10,9 +11,6 @@ use crate::output::from_spreadsheet;
 use chrono::{Duration, NaiveDate};
 use geo::LineString;
 use std::collections::BTreeMap;
-
-/// File names of the layers, in the order they are written.
-pub const LAYERS: [&str; 5] = ["provinces", "places", "events", "flows", "timeline"];
 
 /// What a day's layers show.
 pub struct Day<'a> {
@@ -257,15 +255,15 @@ pub fn timeline(day: &Day<'_>) -> String {
     w.finish()
 }
 
-/// Every layer of the day, by file stem.
-pub fn all(day: &Day<'_>) -> Vec<(&'static str, String)> {
-    vec![
-        ("provinces", provinces(day)),
-        ("places", places(day)),
-        ("events", events(day)),
-        ("flows", flows(day)),
-        ("timeline", timeline(day)),
-    ]
+/// One layer of the day, as GeoJSON text.
+pub fn layer(day: &Day<'_>, kind: LayerKind) -> String {
+    match kind {
+        LayerKind::Provinces => provinces(day),
+        LayerKind::Places => places(day),
+        LayerKind::Events => events(day),
+        LayerKind::Flows => flows(day),
+        LayerKind::Timeline => timeline(day),
+    }
 }
 
 #[cfg(test)]

@@ -69,20 +69,22 @@ impl Default for Formats {
     }
 }
 
-/// Every output file of a day, by file name, in a fixed order.
+/// Every output file of a day, by file name, in a fixed order. With GeoJSON, the
+/// `layers` asked for (a build's day folders leave the series' timeline out).
 pub fn outputs(
     day: &layers::Day<'_>,
     reports: usize,
     formats: &Formats,
     options: &map::MapOptions,
+    layers: &[qgis::LayerKind],
 ) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     if formats.geojson {
-        for (stem, text) in layers::all(day) {
-            files.push((format!("{stem}.geojson"), text.into_bytes()));
+        for kind in qgis::LayerKind::ALL.into_iter().filter(|k| layers.contains(k)) {
+            files.push((format!("{}.geojson", kind.stem()), layers::layer(day, kind).into_bytes()));
         }
         // Beside the layers, their QGIS styles and a project that opens them all.
-        files.extend(qgis::files(&qgis_options(day, options)));
+        files.extend(qgis::files_for(layers, &qgis_options(day, options)));
     }
     if formats.png || formats.svg {
         let data = map_data(day, reports);

@@ -38,7 +38,7 @@ enum Geometry {
 }
 
 impl LayerKind {
-    /// In the order `render::layers::LAYERS` writes them.
+    /// In the order `render::outputs` writes them.
     pub const ALL: [LayerKind; 5] =
         [LayerKind::Provinces, LayerKind::Places, LayerKind::Events, LayerKind::Flows, LayerKind::Timeline];
 

@@ -333,3 +333,45 @@ fn headless_qgis_loads_and_renders_the_project() {
     let bytes = std::fs::read(&png).unwrap();
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000, "{} bytes", bytes.len());
 }
+
+/// A build's projects: each day's opens that day's four layers (the timeline is the
+/// series', at the top), and the top one opens the timeline under `latest/`.
+#[test]
+fn a_builds_projects_open_only_files_that_exist() {
+    let dir = Dir::new();
+    let out = dir.join("out");
+    let articles = series("articles");
+    dir.run(&["build", arg(&articles), "--formats", "geojson", "--out", out.to_str().unwrap(), "--quiet"]).ok();
+    let mut projects: Vec<std::path::PathBuf> = vec![out.join("eventmap.qgs"), out.join("latest/eventmap.qgs")];
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let path = entry.unwrap().path().join("eventmap.qgs");
+        if path.is_file() && !projects.contains(&path) {
+            projects.push(path);
+        }
+    }
+    assert!(projects.len() > 3, "{projects:?}");
+    for project in &projects {
+        let text = std::fs::read_to_string(project).unwrap_or_else(|e| panic!("{}: {e}", project.display()));
+        let doc = xml(&text, &project.display().to_string());
+        let sources: Vec<&str> =
+            doc.descendants().filter(|n| n.has_tag_name("datasource")).filter_map(|n| n.text()).collect();
+        let folder = project.parent().unwrap();
+        for source in &sources {
+            assert!(folder.join(source).is_file(), "{}: {source} does not exist", project.display());
+        }
+        let top = folder == out;
+        let expected: &[&str] = if top {
+            &[
+                "./latest/places.geojson",
+                "./latest/flows.geojson",
+                "./latest/events.geojson",
+                "./latest/provinces.geojson",
+                "./timeline.geojson",
+            ]
+        } else {
+            &["./places.geojson", "./flows.geojson", "./events.geojson", "./provinces.geojson"]
+        };
+        assert_eq!(sources, expected, "{}", project.display());
+    }
+    assert!(out.join("timeline.qml").is_file());
+}
