@@ -158,11 +158,22 @@ pub fn extract(article: &Article, parsed: &Parsed, gazetteer: &Gazetteer, option
         current_date: std::cell::Cell::new(None),
     };
     let mut drafts: Vec<Draft> = Vec::new();
-    for sentence in 0..parsed.tokens.sentences.len() {
-        reader.sentence(&parsed.tokens.sentences[sentence], article_date, &mut drafts);
+    for sentence in &parsed.tokens.sentences {
+        // Each trigger looks across its sentence, so a "sentence" of thousands of words (a
+        // list without full stops, or a hostile article) is read in windows: reading stays
+        // linear in the article's length.
+        let mut start = sentence.start;
+        while start < sentence.end {
+            let end = (start + MAX_SENTENCE_TOKENS).min(sentence.end);
+            reader.sentence(&(start..end), article_date, &mut drafts);
+            start = end;
+        }
     }
     finish(article, drafts, gazetteer, options)
 }
+
+/// Longest run of tokens read as one sentence; real sentences are far shorter.
+const MAX_SENTENCE_TOKENS: usize = 250;
 
 /// An event before ids and merging.
 #[derive(Clone, Debug)]
@@ -310,7 +321,12 @@ impl<'a> Reader<'a> {
                     if trigger.class == Class::Fall && still {
                         continue;
                     }
-                    let capture = true;
+                    // "entered the city" is a capture unless the sentence reports fighting
+                    // there ("fighting broke out inside Sheberghan as fighters entered"),
+                    // or says outright that they took control or raised their flag.
+                    let capture = trigger.class != Class::Enter
+                        || words.iter().any(|w| w == "flag" || w == "control")
+                        || !triggers.iter().any(|t| t.class == Class::Contest);
                     let mut places = self.places_for(range, trigger, &clause);
                     // "In Kunduz, …, fighters seized the governor's office": the place the
                     // sentence opens with.

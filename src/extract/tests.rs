@@ -101,6 +101,22 @@ fn failures_are_fighting_and_denials_are_flagged() {
 }
 
 #[test]
+fn entering_a_city_is_taking_it_unless_the_fighting_goes_on() {
+    assert_eq!(
+        summary("2021-08-15", "Taliban fighters entered Kabul on Sunday."),
+        [ev("control", "taliban", "Kabul", "", "", "2021-08-15")]
+    );
+    assert_eq!(
+        summary("2021-08-06", "Heavy fighting broke out inside Sheberghan as Taliban fighters entered the city."),
+        [ev("contested", "", "Sheberghan", "", "", "2021-08-06")]
+    );
+    assert_eq!(
+        summary("2021-08-06", "Fighting ended when Taliban fighters entered Sheberghan and raised their flag."),
+        [ev("control", "taliban", "Sheberghan", "", "", "2021-08-06")]
+    );
+}
+
+#[test]
 fn the_city_refers_back() {
     assert_eq!(
         summary("2021-08-12", "Herat was quiet. The Taliban captured the city on Thursday."),

@@ -6,6 +6,7 @@
 //! - `build`: `eventmap build` as a process: incremental, crash-safe, locked, exit codes;
 //! - `ledger_series`: the control ledger day by day on tests/fixtures/series;
 //! - `ledger_inputs`: bad corrections, ACLED and baseline files: named, skipped or fatal;
+//! - `example_series`: the bundled example built day by day against the public timeline it encodes;
 //! - `gis_layers`: the GeoJSON layers in GDAL (and headless QGIS), the QGIS files as XML;
 //! - `injection`: data never becomes code: formulas neutralised in CSV, markup escaped in SVG and QGIS XML, ids never name files;
 //! - `cli_places`: `eventmap places` as a process: a report's places, byte offsets, every input form;
@@ -21,6 +22,7 @@ mod bad_input_formats;
 mod build;
 mod cli_events;
 mod cli_gazetteer;
+mod example_series;
 mod cli_places;
 mod events_corpus;
 mod gazetteer_data;
