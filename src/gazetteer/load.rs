@@ -105,8 +105,9 @@ fn load(texts: [&str; 6], source: Source) -> Result<Gazetteer, LoadError> {
 
     // Provinces: one feature a line in the bundled file, so line numbers point at the feature.
     let collection = parse_collection(&cx, "provinces.geojson", provinces_json)?;
+    let lines = feature_lines(provinces_json);
     for (n, feature) in collection.features.iter().enumerate() {
-        let line = feature_line(provinces_json, n);
+        let line = lines.get(n).copied().unwrap_or(1);
         let prop = |key: &str| -> Result<String, LoadError> {
             feature.property(key).and_then(|v| v.as_str()).map(str::to_owned).ok_or_else(|| {
                 cx.invalid("provinces.geojson", line, format!("feature {n}: property {key:?} missing or not a string"))
@@ -291,8 +292,9 @@ fn load(texts: [&str; 6], source: Source) -> Result<Gazetteer, LoadError> {
 
     let mut countries = Vec::new();
     let collection = parse_collection(&cx, "countries.geojson", countries_json)?;
+    let lines = feature_lines(countries_json);
     for (n, feature) in collection.features.iter().enumerate() {
-        let line = feature_line(countries_json, n);
+        let line = lines.get(n).copied().unwrap_or(1);
         let text = |key: &str| feature.property(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         let number = |key: &str| feature.property(key).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
         let label = point(&cx, "countries.geojson", line, number("label_lon"), number("label_lat"))?;
@@ -318,19 +320,15 @@ fn parse_collection(cx: &Context, file: &str, text: &str) -> Result<geojson::Fea
     })
 }
 
-/// Line of the n-th feature in a file written one feature a line (as the converter
-/// writes them); 1 otherwise.
-fn feature_line(text: &str, n: usize) -> usize {
-    let mut count = 0;
-    for (i, line) in text.lines().enumerate() {
-        if line.starts_with("{\"type\":\"Feature\"") || line.starts_with(",{\"type\":\"Feature\"") {
-            if count == n {
-                return i + 1;
-            }
-            count += 1;
-        }
-    }
-    1
+/// The line of each feature in a file written one feature a line (as the converter
+/// writes them), in order; a feature past the end is on line 1. Found in one pass: a
+/// pass per feature made a file of 40,000 features take 14 s to load.
+fn feature_lines(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| line.starts_with("{\"type\":\"Feature\"") || line.starts_with(",{\"type\":\"Feature\""))
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 fn point(cx: &Context, file: &str, line: usize, lon: f64, lat: f64) -> Result<Point<f64>, LoadError> {
@@ -508,5 +506,32 @@ impl Row<'_, '_> {
             }
         }
         names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_features_load_in_one_pass_and_keep_their_lines() {
+        let feature = |i: usize, lat: f64| {
+            format!(
+                "{}{{\"type\":\"Feature\",\"id\":\"X{i}\",\"properties\":{{\"iso_a2\":\"XX\",\"name\":\"N\",\
+                 \"label_lon\":66.5,\"label_lat\":{lat}}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":\
+                 [[[60.5,29.4],[74.9,29.4],[74.9,38.5],[60.5,29.4]]]}}}}",
+                if i == 0 { "" } else { "," }
+            )
+        };
+        let n = 20_000;
+        let features: Vec<String> = (0..n).map(|i| feature(i, if i == n - 1 { 95.0 } else { 34.2 })).collect();
+        let countries = format!("{{\"type\":\"FeatureCollection\",\"features\":[\n{}\n]}}\n", features.join("\n"));
+        let mut texts = BUNDLED;
+        texts[1] = &countries;
+        let started = std::time::Instant::now();
+        let error = load(texts, Source::Bundled).err().expect("the last feature's latitude is refused").to_string();
+        assert_eq!(error, format!("gazetteer/countries.geojson:{}: latitude 95 is outside [-90, 90]", n + 1));
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:?}", started.elapsed());
+        assert_eq!(feature_lines("{\"type\":\"FeatureCollection\",\"features\":[]}"), Vec::<usize>::new());
     }
 }
