@@ -548,3 +548,34 @@ pub const HOME_WORDS: &[&str] = &[
 
 /// Speech verbs: a place just before one is where a speaker is ("officials in Kabul said").
 pub const SPEECH: &[&str] = &["said", "says", "say", "told", "reported", "added", "confirmed", "announced", "stated"];
+
+/// The patterns by their first word, each list in `PATTERNS` order (earlier patterns win),
+/// so a word that starts no pattern costs one hash lookup.
+pub fn patterns_starting_with(word: &str) -> &'static [&'static Pattern] {
+    static BY_FIRST_WORD: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, Vec<&'static Pattern>>> =
+        std::sync::OnceLock::new();
+    let index = BY_FIRST_WORD.get_or_init(|| {
+        let mut index: rustc_hash::FxHashMap<&'static str, Vec<&'static Pattern>> = Default::default();
+        for pattern in PATTERNS {
+            index.entry(pattern.words[0]).or_default().push(pattern);
+        }
+        index
+    });
+    index.get(word).map_or(&[], Vec::as_slice)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pattern_starts_with_a_word_so_the_first_word_index_finds_it() {
+        for pattern in PATTERNS {
+            assert!(pattern.words.first().is_some_and(|w| *w != "*"), "{:?}", pattern.words);
+            assert!(patterns_starting_with(pattern.words[0])
+                .iter()
+                .any(|p| p.words == pattern.words && p.class == pattern.class));
+        }
+        assert!(patterns_starting_with("kabul").is_empty());
+    }
+}

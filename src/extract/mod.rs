@@ -142,12 +142,17 @@ impl Default for Options {
     }
 }
 
+/// How many mentions back an anaphor ("the city") may look for its place.
+const ANAPHOR_REACH: usize = 200;
+
 /// Confidence given to a denied report: kept for the editor, below what the ledger acts on.
 pub const DENIED_CONFIDENCE: f32 = 0.2;
 
 /// Events of one article. An article without a date gives none (relative dates need it).
 pub fn extract(article: &Article, parsed: &Parsed, gazetteer: &Gazetteer, options: &Options) -> Vec<Event> {
     let Some(article_date) = article.date else { return Vec::new() };
+    // The lookups below binary-search the mentions by start and by end.
+    debug_assert!(parsed.mentions.windows(2).all(|w| w[0].tokens.end <= w[1].tokens.start));
     let reader = Reader {
         g: gazetteer,
         body: &article.body,
@@ -422,7 +427,7 @@ impl<'a> Reader<'a> {
         let mut i = 0;
         while i < words.len() {
             let mut matched = None;
-            for pattern in lexicon::PATTERNS {
+            for pattern in lexicon::patterns_starting_with(&words[i]) {
                 if let Some(len) = match_words(&words[i..], pattern.words) {
                     matched = Some((pattern, len));
                     break;
@@ -476,7 +481,7 @@ impl<'a> Reader<'a> {
                 i += 1;
                 continue;
             }
-            let place_next = |t: usize| self.mentions.iter().any(|m| m.tokens.start == t);
+            let place_next = |t: usize| self.mention_at(t).is_some();
             // "took the Torghundi port", "taking the capital".
             let the_place = words.get(i + len).map(String::as_str) == Some("the")
                 && (place_next(start + len + 1) || anaphor_at(&words[(i + len).min(words.len())..]).is_some());
@@ -889,11 +894,12 @@ impl<'a> Reader<'a> {
             let of = self.word(m.tokens.start - 1);
             let noun = self.word(m.tokens.start - 2);
             if of == "of" && matches!(noun.as_str(), "capital" | "centre" | "center") {
-                let named_before = self.mentions.iter().any(|x| {
-                    x.tokens.end < m.tokens.start
-                        && x.tokens.end + 5 >= m.tokens.start
-                        && self.g.entry(x.entry).kind.is_settlement()
-                });
+                let named_before = self
+                    .mentions_before(m.tokens.start - 1)
+                    .iter()
+                    .rev()
+                    .take_while(|x| x.tokens.end + 5 >= m.tokens.start)
+                    .any(|x| self.g.entry(x.entry).kind.is_settlement());
                 if !named_before {
                     if let Some(shape) = e.admin1_code.as_deref().and_then(|code| self.g.province(code)) {
                         return shape.capital;
@@ -987,7 +993,12 @@ impl<'a> Reader<'a> {
     }
 
     fn ends_mention(&self, t: usize) -> bool {
-        self.mentions.iter().any(|m| m.tokens.end == t + 1)
+        self.mentions_before(t + 1).last().is_some_and(|m| m.tokens.end == t + 1)
+    }
+
+    /// The mentions that end at or before token `t` (mentions are in order and do not overlap).
+    fn mentions_before(&self, t: usize) -> &'a [Mention] {
+        &self.mentions[..self.mentions.partition_point(|m| m.tokens.end <= t)]
     }
 
     fn mention_at(&self, t: usize) -> Option<&'a Mention> {
@@ -1004,7 +1015,9 @@ impl<'a> Reader<'a> {
         if anaphor == Anaphor::NationalCapital {
             return (0..self.g.entries.len() as EntryId).find(|id| self.g.entry(*id).feature_code == "PPLC");
         }
-        self.mentions.iter().rev().filter(|m| m.tokens.end <= t && !m.metonym).find_map(|m| {
+        // An anaphor refers to a place named in the last few paragraphs: the walk back is
+        // bounded so an article of a million words with no such place stays linear.
+        self.mentions_before(t).iter().rev().take(ANAPHOR_REACH).filter(|m| !m.metonym).find_map(|m| {
             let e = self.g.entry(m.entry);
             let fits = match anaphor {
                 Anaphor::City => matches!(e.kind, Kind::City | Kind::Town),
