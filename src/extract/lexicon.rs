@@ -357,6 +357,25 @@ pub const NEGATION: &[&str] = &[
 pub const DENIAL: &[&str] =
     &["denied", "denies", "deny", "denying", "dismissed", "rejected", "refuted", "false", "rumours", "rumors"];
 
+/// Office holders: their flight is news, not the displacement of civilians.
+pub const TITLES: &[&str] = &[
+    "president",
+    "vice",
+    "governor",
+    "minister",
+    "general",
+    "marshal",
+    "commander",
+    "mayor",
+    "chief",
+    "ambassador",
+    "spokesman",
+    "official",
+    "officials",
+    "mp",
+    "lawmaker",
+];
+
 /// Who did it: (phrase, actor). Longest phrases first.
 pub const ACTORS: &[(&[&str], super::Actor)] = {
     use super::Actor::*;

@@ -992,6 +992,44 @@ impl<'a> Reader<'a> {
         chain
     }
 
+    /// A person is the subject of the verb at `t`: "Rahima fled", "she had fled", "Farid
+    /// and his family left". Someone named or a pronoun, not a place or a fighting force.
+    fn person_before(&self, range: &Range<usize>, t: usize) -> bool {
+        let mut u = t;
+        while u > range.start {
+            u -= 1;
+            let w = self.word(u);
+            // "Rahima, who fled": the relative pronoun stands for the name before it.
+            if matches!(
+                w.as_str(),
+                "who" | "had" | "has" | "have" | "also" | "then" | "later" | "eventually" | "finally"
+            ) || w.ends_with("ly")
+            {
+                continue;
+            }
+            if matches!(w.as_str(), "she" | "he" | "i" | "we") {
+                return true;
+            }
+            // "Farid and his family": the name a few words back. Not a force ("Taliban
+            // fled"), nor an official: "President Ghani fled" is not the displacement of
+            // civilians a map of flight shows.
+            let named = |v: usize| {
+                let word = self.word(v);
+                self.toks[v].shape == crate::text::Shape::Capitalized
+                    && !self.g.index.is_english_word(&word)
+                    && self.mention_at(v).is_none()
+                    && !self.ends_mention(v)
+                    && !lexicon::ACTORS.iter().any(|(phrase, _)| phrase == &[word.as_str()])
+                    && !(v.saturating_sub(3).max(range.start)..=v)
+                        .any(|x| lexicon::TITLES.contains(&self.word(x).as_str()))
+            };
+            return named(u)
+                || (matches!(w.as_str(), "family" | "children" | "husband" | "wife" | "relatives")
+                    && (range.start..u).rev().take(4).any(named));
+        }
+        false
+    }
+
     fn ends_mention(&self, t: usize) -> bool {
         self.mentions_before(t + 1).last().is_some_and(|m| m.tokens.end == t + 1)
     }
@@ -1178,6 +1216,7 @@ impl<'a> Reader<'a> {
                 let noun = camp_for || matches!(local(t.start), "arrivals" | "displacement");
                 !subject_military
                     && (civilians_before
+                        || (!noun && self.person_before(range, t.start))
                         || ((t.class == Class::Flee || noun) && civilians_after)
                         || t.class == Class::Evacuee)
             })

@@ -117,6 +117,20 @@ fn entering_a_city_is_taking_it_unless_the_fighting_goes_on() {
 }
 
 #[test]
+fn a_person_who_fled_is_displacement_a_leader_or_a_force_is_not() {
+    assert_eq!(
+        summary("2021-08-10", "Rahima, who fled Sheberghan, is now camped in a park in Kabul."),
+        [ev("displacement", "", "", "Sheberghan", "Kabul", "2021-08-10")]
+    );
+    assert_eq!(
+        summary("2021-08-10", "She fled Kunduz on Sunday."),
+        [ev("displacement", "", "", "Kunduz", "", "2021-08-08")]
+    );
+    assert!(summary("2021-08-15", "President Ashraf Ghani fled Kabul on Sunday.").is_empty());
+    assert!(summary("2021-08-10", "The Taliban fled Kunduz.").is_empty());
+}
+
+#[test]
 fn the_city_refers_back() {
     assert_eq!(
         summary("2021-08-12", "Herat was quiet. The Taliban captured the city on Thursday."),
