@@ -17,7 +17,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "eventmap", version, about = "Turns news reports about the conflict in Afghanistan into maps", long_about = None)]
+#[command(
+    name = "eventmap",
+    version,
+    about = "Turns news reports about the conflict in Afghanistan into maps",
+    long_about = None,
+    after_help = "Exit status: 0 all inputs read; 1 finished, but some inputs were skipped (each named on stderr); 2 fatal or usage error."
+)]
 pub struct Cli {
     /// Use the gazetteer in this folder (same files as the bundled `gazetteer/`) instead of the bundled one.
     #[arg(long, global = true, value_name = "DIR")]

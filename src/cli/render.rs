@@ -40,8 +40,11 @@ pub struct OutputArgs {
     /// PNG pixel density (2 for high-density screens).
     #[arg(long, default_value_t = 1.0, value_name = "FACTOR")]
     pub scale: f32,
+    /// Map title (default: "Who holds Afghanistan's provincial capitals"; for the
+    /// displacement map, "People displaced by the fighting").
     #[arg(long)]
     pub title: Option<String>,
+    /// Subtitle (default: the date: "As of 10 August 2021", "Movements reported up to …").
     #[arg(long)]
     pub subtitle: Option<String>,
     /// Replaces the source line's first part; the data credits always follow.
