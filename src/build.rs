@@ -289,6 +289,8 @@ struct DayFiles {
 struct Produced {
     record: FileRecord,
     staged: bool,
+    /// How the file looked when staged or hashed, if this run looked.
+    seen: Option<Seen>,
 }
 
 /// Runs the build in the folder `lock` holds. `input_files` are the files read (recorded
@@ -313,9 +315,11 @@ pub fn run(
     // Whatever else is in .eventmap/ (staged files, a manifest not yet renamed, their
     // temporary files) belongs to no manifest: a build killed before its commit.
     let private = out.join(".eventmap");
+    let hashes = if options.force { HashCache::default() } else { HashCache::read(out) };
     for entry in std::fs::read_dir(&private).map_err(io(&private))? {
         let path = entry.map_err(io(&private))?.path();
-        if path.file_name() != Some(std::ffi::OsStr::new("lock")) {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name != "lock" && name != HashCache::FILE {
             let removed = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
             removed.map_err(io(&path))?;
         }
@@ -339,21 +343,24 @@ pub fn run(
     let options_key = options_key(options);
     let previous_days: BTreeMap<NaiveDate, &DayRecord> = previous.days.iter().map(|d| (d.date, d)).collect();
     let previous_outputs: BTreeMap<&str, &FileRecord> = previous.outputs.iter().map(|f| (f.path.as_str(), f)).collect();
-    // The hash of every file the previous manifest lists, as it is on disk now: read once.
-    let on_disk: BTreeMap<&str, Option<String>> =
-        previous.outputs.par_iter().map(|f| (f.path.as_str(), hash_file(&out.join(&f.path)))).collect();
+    // The hash of every file the previous manifest lists, as it is on disk now: read once
+    // (or taken from the cache when the file's size, time and inode have not changed).
+    let on_disk: BTreeMap<&str, Option<Seen>> =
+        previous.outputs.par_iter().map(|f| (f.path.as_str(), hashes.hash(out, &f.path))).collect();
     let intact = |path: &str| -> bool {
         let Some(record) = previous_outputs.get(path) else { return false };
-        on_disk.get(path).and_then(|h| h.as_ref()) == Some(&record.sha256)
+        on_disk.get(path).and_then(|h| h.as_ref()).map(|seen| &seen.sha256) == Some(&record.sha256)
     };
-    let timeline = (from, to);
+    // A day folder is that day alone: its QGIS project's time range is the day, not the
+    // series' period, so the folders of past days do not change (and are not rebuilt)
+    // when the series grows by a day. The series' files cover the period.
     let make_day = |date: NaiveDate| Day {
         gazetteer,
         ledger: &assembled.ledger,
         events: &assembled.events,
         date,
         recent_days: options.recent_days,
-        timeline,
+        timeline: (date, date),
     };
     let mut article_dates: Vec<NaiveDate> = assembled.articles.iter().filter_map(|a| a.date).collect();
     article_dates.sort_unstable();
@@ -371,10 +378,6 @@ pub fn run(
             hasher.update(options_key.as_bytes());
             hasher.update(date.to_string().as_bytes());
             hasher.update(reports.to_le_bytes());
-            if options.formats.geojson {
-                // The day's QGIS project names the period of the series' timeline.
-                hasher.update(format!("{from}..{to}").as_bytes());
-            }
             for kind in DAY_LAYERS {
                 hasher.update(render::layers::layer(&day, kind).as_bytes());
             }
@@ -403,16 +406,21 @@ pub fn run(
     // A file is staged when it differs from the one in place (or there is none).
     let produce = |path: String, bytes: &[u8]| -> Result<Produced, BuildError> {
         let record = FileRecord { sha256: sha256(bytes), bytes: bytes.len() as u64, path };
-        let in_place = match previous_outputs.get(record.path.as_str()) {
-            Some(previous) => previous.sha256 == record.sha256 && intact(&record.path),
-            None => hash_file(&out.join(&record.path)).as_ref() == Some(&record.sha256),
+        let (in_place, mut seen) = match previous_outputs.get(record.path.as_str()) {
+            Some(previous) => (previous.sha256 == record.sha256 && intact(&record.path), None),
+            None => {
+                let seen = hashes.hash(out, &record.path);
+                (seen.as_ref().map(|s| &s.sha256) == Some(&record.sha256), seen)
+            }
         };
         if !in_place {
             step(|| format!("stage {}", record.path));
             let target = stage.join(&record.path);
             write_atomic(&target, bytes).map_err(io(&target))?;
+            // A rename keeps the inode and time: this is how the file will look in place.
+            seen = Seen::now(&target, &record.sha256);
         }
-        Ok(Produced { record, staged: !in_place })
+        Ok(Produced { record, staged: !in_place, seen })
     };
 
     // Render the days to build in parallel, staging each day's files as it is done, so
@@ -441,7 +449,7 @@ pub fn run(
     series.push(produce("events.csv".to_owned(), &events_csv.into_inner().expect("in memory"))?);
     if options.formats.geojson {
         // The series' own layer, and a QGIS project opening it under the latest day.
-        let latest = make_day(last);
+        let latest = Day { timeline: (from, to), ..make_day(last) };
         series.push(produce("timeline.geojson".to_owned(), render::layers::timeline(&latest).as_bytes())?);
         let style = qgis::style(LayerKind::Timeline, &options.map.style);
         series.push(produce("timeline.qml".to_owned(), style.as_bytes())?);
@@ -559,6 +567,12 @@ pub fn run(
         step(|| "update the manifest".to_owned());
         write_manifest(out, &manifest)?;
     }
+    // Remember how the outputs looked when hashed or written, so the next run need not
+    // read them all.
+    let mut seen: BTreeMap<&str, &Seen> =
+        on_disk.iter().filter_map(|(path, seen)| Some((*path, seen.as_ref()?))).collect();
+    seen.extend(produced.iter().filter_map(|p| Some((p.record.path.as_str(), p.seen.as_ref()?))));
+    HashCache::record(out, &read_manifest(out)?.outputs, &seen);
     if stage.exists() {
         step(|| "remove the staging folder".to_owned());
         let _ = std::fs::remove_dir_all(&stage);
@@ -580,6 +594,93 @@ fn day_path(date: NaiveDate, name: &str) -> String {
 /// The SHA-256 of a file, or `None` if it cannot be read.
 fn hash_file(path: &Path) -> Option<String> {
     std::fs::read(path).ok().map(|bytes| sha256(&bytes))
+}
+
+/// `.eventmap/hashes.json`: each output's size, modification time and inode as a build
+/// saw them just before hashing (or just after writing) it, with the hash. A file whose
+/// three are unchanged is taken to have that hash without being read, as git's index and
+/// make trust a file's times: a build over a year of maps (3 GB) need not read them all
+/// to learn that nothing changed. Outputs are replaced by renames (a new inode), so a
+/// build's own writes always show; an edit in place that kept the size and the time to
+/// the nanosecond would not, and `--force` reads everything. An entry is trusted only if
+/// the file was already two seconds old when it was seen, in case the clock is coarse
+/// (FAT keeps times to two seconds). Only ever a shortcut: a missing, stale or damaged
+/// cache means reading the files.
+#[derive(Default, Serialize, Deserialize)]
+struct HashCache {
+    files: BTreeMap<String, Seen>,
+}
+
+/// A file as seen at one moment.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+struct Seen {
+    bytes: u64,
+    /// Modification time, nanoseconds since 1970.
+    modified: i128,
+    inode: u64,
+    /// When it was seen, nanoseconds since 1970.
+    seen: i128,
+    sha256: String,
+}
+
+impl Seen {
+    /// The file's size, time and inode now, with the hash the caller knows it has.
+    fn now(path: &Path, sha256: &str) -> Option<Seen> {
+        let seen = nanos(std::time::SystemTime::now());
+        let meta = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some(Seen { bytes: meta.len(), modified: nanos(meta.modified().ok()?), inode, seen, sha256: sha256.to_owned() })
+    }
+}
+
+impl HashCache {
+    const FILE: &'static str = "hashes.json";
+
+    fn read(out: &Path) -> HashCache {
+        std::fs::read(out.join(".eventmap").join(Self::FILE))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// The file as it is now with its hash: from the cache if its size, time and inode
+    /// are as recorded, else read (looked at before reading, so an edit made while it is
+    /// read shows next time). `None` if it cannot be read.
+    fn hash(&self, out: &Path, path: &str) -> Option<Seen> {
+        let full = out.join(path);
+        let now = Seen::now(&full, "")?;
+        if let Some(known) = self.files.get(path) {
+            let settled = known.modified + 2_000_000_000 <= known.seen;
+            if settled && (now.bytes, now.modified, now.inode) == (known.bytes, known.modified, known.inode) {
+                return Some(known.clone());
+            }
+        }
+        Some(Seen { sha256: hash_file(&full)?, ..now })
+    }
+
+    /// Writes the cache for the outputs the manifest lists, as last seen (best effort: a
+    /// cache that cannot be written only means reading the files next time).
+    fn record(out: &Path, outputs: &[FileRecord], seen: &BTreeMap<&str, &Seen>) {
+        let files = outputs
+            .iter()
+            .filter_map(|f| {
+                let seen = seen.get(f.path.as_str()).filter(|s| s.sha256 == f.sha256 && s.bytes == f.bytes)?;
+                Some((f.path.clone(), (*seen).clone()))
+            })
+            .collect();
+        let bytes = serde_json::to_vec(&HashCache { files }).expect("a cache serialises");
+        let _ = write_atomic(&out.join(".eventmap").join(Self::FILE), &bytes);
+    }
+}
+
+fn nanos(time: std::time::SystemTime) -> i128 {
+    match time.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
+    }
 }
 
 /// A step of the write protocol, for the crash-safety tests. With `EVENTMAP_TEST_PAUSE=N`

@@ -180,6 +180,19 @@ fn a_new_article_rebuilds_its_day_and_later_ones_only() {
     rewritten_outputs.remove("manifest.json");
     assert_eq!(changed, rewritten_outputs);
     assert_eq!(tree(&out), clean_build(&dir, &GEOJSON), "incremental and clean builds agree");
+
+    // A report of a later day lengthens the series: the days before it stay as they are
+    // (a day folder's QGIS project covers that day, not the series' period).
+    let before = stamps(&out);
+    dir.write("articles/zz-monday.txt", QALA_I_NAW.replace("2021-08-06", "2021-08-09").replace("Friday", "Monday"));
+    let run = dir.run(&build_args(&[GEOJSON.as_slice(), &["--log-format", "json"]].concat()));
+    let statuses = day_statuses(run.ok());
+    assert_eq!(statuses.len(), 6, "{}", run.stderr);
+    assert!(statuses.iter().all(|(day, status)| (status == "built") == (day.as_str() >= "2021-08-08")), "{statuses:?}");
+    let rewritten = touched(&before, &stamps(&out));
+    assert!(!rewritten.iter().any(|p| p.as_str() < "2021-08-08"), "{rewritten:?}");
+    assert!(rewritten.contains("timeline.geojson") && rewritten.contains("eventmap.qgs"), "{rewritten:?}");
+    assert_eq!(tree(&out), clean_build(&dir, &GEOJSON), "incremental and clean builds agree");
 }
 
 /// The files of a clean build of `dir/articles` in a fresh folder, with the same relative paths.
@@ -255,6 +268,34 @@ fn a_deleted_or_altered_output_is_restored() {
     std::fs::remove_dir_all(out.join("2021-08-05")).unwrap();
     dir.run(&build_args(&GEOJSON)).ok();
     assert_eq!(tree(&out), files);
+
+    // An edit in place that keeps the size is seen by its new time, even once the build
+    // trusts its cache of hashes (files more than two seconds old)...
+    std::thread::sleep(Duration::from_millis(2100));
+    dir.run(&build_args(&GEOJSON)).ok();
+    let path = out.join("2021-08-04/events.geojson");
+    let edit = |bytes: &[u8]| {
+        let mut edited = bytes.to_vec();
+        edited[0] = b' ';
+        edited
+    };
+    let original = std::fs::read(&path).unwrap();
+    std::fs::write(&path, edit(&original)).unwrap();
+    dir.run(&build_args(&GEOJSON)).ok();
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    // ...but one that also puts the time back is only seen by --force, which reads every file.
+    std::thread::sleep(Duration::from_millis(2100));
+    dir.run(&build_args(&GEOJSON)).ok();
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    file.set_len(0).unwrap();
+    std::io::Write::write_all(&mut &file, &edit(&original)).unwrap();
+    file.set_modified(modified).unwrap();
+    drop(file);
+    assert!(dir.run(&build_args(&GEOJSON)).ok().stderr.contains("up to date"));
+    assert_ne!(std::fs::read(&path).unwrap(), original);
+    dir.run(&build_args(&[GEOJSON.as_slice(), &["--force"]].concat())).ok();
+    assert_eq!(std::fs::read(&path).unwrap(), original);
 }
 
 #[test]
@@ -433,7 +474,7 @@ impl Versions {
         let leftovers: Vec<String> = std::fs::read_dir(out.join(".eventmap"))
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "lock")
+            .filter(|n| n != "lock" && n != "hashes.json")
             .collect();
         assert!(leftovers.is_empty(), "{when}: left in .eventmap: {leftovers:?}");
         run
