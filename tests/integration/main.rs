@@ -2,7 +2,8 @@
 //!
 //! - `gazetteer_data`: invariants of the bundled gazetteer (real data);
 //! - `cli_gazetteer`: `eventmap gazetteer …` run as a process;
-//! - `geoparse_corpus`: geoparser precision and recall on tests/corpus/geoparse;
+//! - `geoparse_corpus`, `events_corpus`: precision and recall of places and events on the
+//!   development, holdout and blind corpora (tests/corpus);
 //! - `build`: `eventmap build` as a process: incremental, crash-safe, locked, exit codes;
 //! - `ledger_series`: the control ledger day by day on tests/fixtures/series;
 //! - `ledger_inputs`: bad corrections, ACLED and baseline files: named, skipped or fatal;
@@ -13,6 +14,7 @@
 //! - `cli_events`: `eventmap events` as a process: a report's events, row order, ACLED and JSON;
 //! - `bad_input`: empty, binary, 100 MB, space-less, invalid UTF-8 and broken JSON Lines inputs never crash;
 //! - `bad_input_formats`: a date line alone, nested JSON, CSV line breaks and widths, 2021-02-30, coordinates out of range;
+//! - `render_maps`: the control and displacement maps against goldens (`EVENTMAP_UPDATE_GOLDENS=1` rewrites them);
 //! - `properties`: generated ledgers, texts and writes: layers parse back, offsets slice, dates never after the article.
 
 mod util;
@@ -22,9 +24,9 @@ mod bad_input_formats;
 mod build;
 mod cli_events;
 mod cli_gazetteer;
-mod example_series;
 mod cli_places;
 mod events_corpus;
+mod example_series;
 mod gazetteer_data;
 mod geoparse_corpus;
 mod gis_layers;
