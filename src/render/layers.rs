@@ -12,7 +12,11 @@ use chrono::{Duration, NaiveDate};
 use geo::LineString;
 use std::collections::BTreeMap;
 
-/// What a day's layers show.
+/// What a day's layers and maps show. `eventmap build` fingerprints a day by what its
+/// outputs read through this (`build::run`): the ledger's state of every tracked place
+/// and every province on `date`, the events of the recent window, and the timeline; a
+/// renderer that starts reading more of it must be added there, or days would not be
+/// rebuilt when that changes.
 pub struct Day<'a> {
     pub gazetteer: &'a Gazetteer,
     pub ledger: &'a Ledger,
@@ -28,9 +32,14 @@ pub struct Day<'a> {
 impl Day<'_> {
     /// Events dated within the recent window ending on the day.
     pub fn recent_events(&self) -> impl Iterator<Item = &Event> {
+        self.recent_indices().map(|i| &self.events[i])
+    }
+
+    /// The positions in `events` of [`Day::recent_events`].
+    pub fn recent_indices(&self) -> impl Iterator<Item = usize> + '_ {
         let from = self.date - Duration::days(self.recent_days.max(1) - 1);
         let to = self.date;
-        self.events.iter().filter(move |e| e.date >= from && e.date <= to)
+        (0..self.events.len()).filter(move |&i| self.events[i].date >= from && self.events[i].date <= to)
     }
 }
 

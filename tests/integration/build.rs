@@ -233,6 +233,12 @@ fn a_changed_article_rebuilds_and_force_rebuilds_every_day() {
     run.ok();
     assert!(day_statuses(&run).values().all(|s| s == "built"), "{}", run.stderr);
     assert_eq!(tree(&out), files);
+
+    // Ledger settings are not options of the files but change what they show.
+    let mut args = vec!["build", "articles", "--out", "out", "--baseline", "taliban", "--log-format", "json"];
+    args.extend(GEOJSON);
+    let run = dir.run(&args);
+    assert!(day_statuses(run.ok()).values().all(|s| s == "built"), "{}", run.stderr);
 }
 
 #[test]
