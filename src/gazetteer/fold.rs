@@ -56,21 +56,33 @@ pub fn key(name: &str) -> String {
 }
 
 /// Letters and digits, plus the marks that may sit inside a transliterated word.
+#[inline]
 pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        // Most text is ASCII: skip the Unicode tables for it.
+        return c.is_ascii_alphanumeric() || c == '\'' || c == '`';
+    }
     c.is_alphanumeric() || is_inner_mark(c)
 }
 
 /// Apostrophes and ayn/hamza signs inside words ("Qal`a", "Pul-e ‘Alam", "Nād ‘Alī").
+#[inline]
 pub fn is_inner_mark(c: char) -> bool {
     matches!(c, '\'' | '‘' | '’' | 'ʼ' | 'ʻ' | '`' | 'ʿ' | 'ʾ' | '\u{200C}' | 'ـ')
 }
 
 /// Builds a folded key token by token, so that a span of text tokens and a gazetteer
 /// name fold identically.
+///
+/// A key only ever grows: after each `push_token`, the key before it is a prefix of the
+/// key after it, so a caller can keep the keys of a growing span as byte lengths.
 #[derive(Default, Clone)]
 pub struct Folder {
     key: String,
+    /// A token's letters, lower-cased, before folding (non-ASCII tokens).
     scratch: Vec<char>,
+    /// The same for ASCII tokens, the common case: bytes, with no Unicode lookups.
+    ascii_scratch: Vec<u8>,
 }
 
 impl Folder {
@@ -82,52 +94,71 @@ impl Folder {
         &self.key
     }
 
+    /// Length of the key in bytes.
+    pub fn len(&self) -> usize {
+        self.key.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.key.is_empty()
+    }
+
     pub fn finish(self) -> String {
         self.key
     }
 
     /// Appends one token's fold.
     pub fn push_token(&mut self, token: &str) {
-        self.scratch.clear();
         if token.is_ascii() {
-            self.scratch
-                .extend(token.bytes().filter(|b| b.is_ascii_alphanumeric()).map(|b| b.to_ascii_lowercase() as char));
-        } else {
-            for c in token.chars() {
-                decompose_canonical(c, |d| {
-                    if !is_combining_mark(d) && !is_inner_mark(d) {
-                        for lower in d.to_lowercase() {
-                            self.scratch.push(simple_letter(lower));
-                        }
+            self.ascii_scratch.clear();
+            self.ascii_scratch
+                .extend(token.bytes().filter(|b| b.is_ascii_alphanumeric()).map(|b| b.to_ascii_lowercase()));
+            append_folded(&mut self.key, &self.ascii_scratch);
+            return;
+        }
+        self.scratch.clear();
+        for c in token.chars() {
+            decompose_canonical(c, |d| {
+                if !is_combining_mark(d) && !is_inner_mark(d) {
+                    for lower in d.to_lowercase() {
+                        self.scratch.push(simple_letter(lower));
                     }
-                });
-            }
-        }
-        let chars = &self.scratch;
-        let n = chars.len();
-        let mut i = 0;
-        while i < n {
-            let c = chars[i];
-            let next = chars.get(i + 1).copied();
-            let (folded, advance) = match (c, next) {
-                ('g', Some('h')) => ('g', 2),
-                ('o', Some('w')) | ('o', Some('u')) | ('o', Some('o')) => ('u', 2),
-                ('e', Some('e')) => ('i', 2),
-                ('h', None) if i > 0 && is_vowel(chars[i - 1]) => {
-                    i += 1;
-                    continue;
                 }
-                ('q', _) => ('k', 1),
-                ('e', _) | ('y', _) => ('i', 1),
-                ('o', _) => ('u', 1),
-                ('w', _) => ('v', 1),
-                _ => (arabic_variant(c), 1),
-            };
-            if !self.key.ends_with(folded) {
-                self.key.push(folded);
-            }
-            i += advance;
+            });
         }
+        append_folded(&mut self.key, &self.scratch);
+    }
+}
+
+/// Folds one token's lower-case letters onto the end of `key`: transliteration pairs,
+/// a final h after a vowel, repeated letters (also across the token boundary).
+/// Generic so that ASCII tokens fold from bytes and others from chars, by one rule set.
+fn append_folded<C: Copy + Into<char>>(key: &mut String, letters: &[C]) {
+    let n = letters.len();
+    let at = |i: usize| -> char { letters[i].into() };
+    let mut i = 0;
+    while i < n {
+        let c = at(i);
+        let next = (i + 1 < n).then(|| at(i + 1));
+        let (folded, advance) = match (c, next) {
+            ('g', Some('h')) => ('g', 2),
+            ('o', Some('w')) | ('o', Some('u')) | ('o', Some('o')) => ('u', 2),
+            ('e', Some('e')) => ('i', 2),
+            ('h', None) if i > 0 && is_vowel(at(i - 1)) => {
+                i += 1;
+                continue;
+            }
+            ('q', _) => ('k', 1),
+            ('e', _) | ('y', _) => ('i', 1),
+            ('o', _) => ('u', 1),
+            ('w', _) => ('v', 1),
+            _ => (arabic_variant(c), 1),
+        };
+        // (`ends_with(char)` costs a memcmp call per letter: compare the last char instead.)
+        if key.chars().next_back() != Some(folded) {
+            key.push(folded);
+        }
+        i += advance;
     }
 }
 

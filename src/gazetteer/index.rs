@@ -188,6 +188,16 @@ impl NameIndex {
         !self.english_keys.contains(key)
     }
 
+    /// Is any name indexed under this folded key?
+    pub fn has_key(&self, key: &str) -> bool {
+        self.by_key.contains_key(key)
+    }
+
+    /// Is any name with connectors indexed under this key without them?
+    pub fn has_bare_key(&self, bare: &str) -> bool {
+        self.bare_keys.contains_key(bare)
+    }
+
     pub fn postings(&self, key: &str) -> &[Posting] {
         self.by_key.get(key).map(Vec::as_slice).unwrap_or(&[])
     }
@@ -348,6 +358,13 @@ fn fuzzy_kind(kind: Kind) -> bool {
 pub fn simple(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
+        if c.is_ascii() {
+            // An ASCII letter decomposes to itself: no Unicode lookups for it.
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+            continue;
+        }
         decompose_canonical(c, |d| {
             if d.is_alphanumeric() && !is_combining_mark(d) {
                 out.extend(d.to_lowercase());

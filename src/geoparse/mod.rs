@@ -154,10 +154,12 @@ impl<'g> Geoparser<'g> {
         let index = &self.gazetteer.index;
         let max_tokens = index.max_tokens.max(1);
         let mut spans = Vec::new();
+        // The key of span i..=j is a prefix of the folder's key (keys only grow), so the
+        // keys of every span length are kept as byte lengths, with no String each.
         let mut folder = Folder::default();
-        let mut keys: Vec<String> = Vec::with_capacity(max_tokens);
+        let mut key_lens: Vec<usize> = Vec::with_capacity(max_tokens);
         let mut bare = Folder::default();
-        let mut bare_keys: Vec<Option<String>> = Vec::with_capacity(max_tokens);
+        let mut bare_key_lens: Vec<Option<usize>> = Vec::with_capacity(max_tokens);
         let mut i = 0;
         while i < tokens.len() {
             let token = &tokens[i];
@@ -188,13 +190,13 @@ impl<'g> Geoparser<'g> {
                 continue;
             }
             // Keys of the spans i..=j.
-            keys.clear();
-            keys.push(folder.as_str().to_owned());
+            key_lens.clear();
+            key_lens.push(folder.len());
             // The same keys without "-e-"/"-i-" connectors ("Nad-e Ali" meets "Nad Ali").
             bare.clear();
             bare.push_token(token.text(body));
-            bare_keys.clear();
-            bare_keys.push(None);
+            bare_key_lens.clear();
+            bare_key_lens.push(None);
             let mut j = i;
             while j + 1 < tokens.len() && j + 1 - i < max_tokens {
                 let gap = tokens[j].gap;
@@ -209,28 +211,34 @@ impl<'g> Geoparser<'g> {
                     break;
                 }
                 folder.push_token(next_text);
-                keys.push(folder.as_str().to_owned());
+                key_lens.push(folder.len());
                 let connector = next.shape == Shape::Lower && crate::gazetteer::is_connector(next_text);
                 if connector {
-                    bare_keys.push(None);
+                    bare_key_lens.push(None);
                 } else {
                     bare.push_token(next_text);
-                    let has_connector = bare_keys.iter().any(Option::is_none) && bare_keys.len() > 1;
-                    bare_keys.push(has_connector.then(|| bare.as_str().to_owned()));
+                    let has_connector = bare_key_lens.iter().any(Option::is_none) && bare_key_lens.len() > 1;
+                    bare_key_lens.push(has_connector.then(|| bare.len()));
                 }
                 j += 1;
             }
             let mut found = None;
-            for len in (1..=keys.len()).rev() {
+            for len in (1..=key_lens.len()).rev() {
                 let last = &tokens[i + len - 1];
                 if len > 1 && last.shape == Shape::Lower && self.connectors.contains(last.text(body)) {
                     continue; // a name does not end in a connector
                 }
+                let key = &folder.as_str()[..key_lens[len - 1]];
+                let bare_key = bare_key_lens.get(len - 1).copied().flatten().map(|n| &bare.as_str()[..n]);
+                // Most spans name nothing: answer them before making the span's simple form.
+                if !index.has_key(key) && !bare_key.is_some_and(|b| index.has_key(b) || index.has_bare_key(b)) {
+                    continue;
+                }
                 let mut candidates = Vec::new();
                 let raw = &body[token.start..last.end];
                 let simple = crate::gazetteer::simple_form(raw);
-                index.collect(&keys[len - 1], &simple, raw, false, &mut candidates);
-                if let Some(Some(bare_key)) = bare_keys.get(len - 1) {
+                index.collect(key, &simple, raw, false, &mut candidates);
+                if let Some(bare_key) = bare_key {
                     let before = candidates.len();
                     index.collect(bare_key, &simple, raw, false, &mut candidates);
                     index.collect_bare(bare_key, raw, &mut candidates);
