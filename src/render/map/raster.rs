@@ -189,6 +189,37 @@ mod tests {
         assert_eq!(safe_scale(&scene(800, 700), -3.0), 0.1);
     }
 
+    /// Kerned pairs (AV, To, Wa, Ty) in both weights, rasterised with the fonts as
+    /// bundled and with their `kern` tables hidden: the same pixels, so the shaper
+    /// kerned through GPOS and never read the legacy table.
+    #[test]
+    fn hiding_the_legacy_kern_table_moves_no_glyph() {
+        let svg = r#"<svg width="400" height="120" xmlns="http://www.w3.org/2000/svg">
+            <text x="5" y="50" font-family="DejaVu Sans" font-size="40">AVATAR To Wa Ty, L'Yves</text>
+            <text x="5" y="100" font-family="DejaVu Sans" font-size="40" font-weight="bold">AVATAR To Wa Ty, L'Yves</text>
+            </svg>"#;
+        let render = |fontdb: Arc<resvg::usvg::fontdb::Database>| {
+            let options = resvg::usvg::Options { fontdb, ..resvg::usvg::Options::default() };
+            let tree = resvg::usvg::Tree::from_str(svg, &options).unwrap();
+            let mut pixmap = resvg::tiny_skia::Pixmap::new(400, 120).unwrap();
+            resvg::render(&tree, resvg::tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+            pixmap.take()
+        };
+        let mut bundled = resvg::usvg::fontdb::Database::new();
+        for bytes in [dejavu::sans::regular(), dejavu::sans::bold()] {
+            bundled.load_font_source(resvg::usvg::fontdb::Source::Binary(Arc::new(bytes)));
+        }
+        let hidden = font_database();
+        assert_eq!(hidden.len(), 2);
+        let pixels = render(hidden);
+        assert!(pixels.iter().any(|&b| b != 0), "the text is drawn");
+        assert!(pixels == render(Arc::new(bundled)), "kerning changed");
+        let renamed = without_legacy_kern(dejavu::sans::regular());
+        assert_eq!(renamed.len(), dejavu::sans::regular().len());
+        assert_eq!(renamed.windows(4).filter(|w| *w == b"ker_").count(), 1);
+        assert_eq!(renamed.iter().zip(dejavu::sans::regular()).filter(|(a, b)| a != b).count(), 1);
+    }
+
     #[test]
     fn png_is_rgb_of_the_scaled_size() {
         let png = to_png(&scene(30, 20), 2.0);
