@@ -12,6 +12,10 @@
 //!   version, never partial, and the next run finishes the moves before anything else.
 //! - **One build at a time** per `OUT`: a lock file; a second build fails at once with a
 //!   clear message instead of interleaving writes.
+//! - **Cheap when nothing changed**: `.eventmap/` keeps two private caches, each only a
+//!   shortcut (damaged or missing, the build reads everything): the events extracted
+//!   from each input file by its hash (`extracted.json`, see [`assemble`]), and each
+//!   output's size, time and inode when it was last hashed (`hashes.json`).
 //! - **Never deletes**: days outside `--from`/`--to` keep their files and their manifest
 //!   records; a file the previous manifest listed but this run no longer produces stays
 //!   on disk. The manifest lists exactly the files whose bytes it vouches for: an entry
@@ -33,8 +37,27 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-/// The tool's version, recorded in the manifest and in every fingerprint.
+mod extracted;
+pub use extracted::assemble;
+
+/// The tool's version, recorded in the manifest and in every fingerprint (which are in
+/// the manifest, and so the same for every build of one version: a development build
+/// that draws differently without a new version needs `--force`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The running program: its version and the hash of its executable, the key of the
+/// private extraction cache, so that any rebuild of eventmap (not only a new version)
+/// extracts again. The version alone if the executable cannot be read.
+pub fn tool_identity() -> &'static str {
+    static IDENTITY: OnceLock<String> = OnceLock::new();
+    IDENTITY.get_or_init(|| {
+        let exe = std::env::current_exe().and_then(std::fs::read);
+        match exe {
+            Ok(bytes) => format!("{VERSION}+{}", &sha256(&bytes)[..16]),
+            Err(_) => VERSION.to_owned(),
+        }
+    })
+}
 
 /// The build's settings.
 #[derive(Clone, Debug)]
@@ -320,7 +343,7 @@ pub fn run(
     for entry in std::fs::read_dir(&private).map_err(io(&private))? {
         let path = entry.map_err(io(&private))?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name != "lock" && name != HashCache::FILE {
+        if name != "lock" && name != HashCache::FILE && name != extracted::file_name() {
             let removed = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
             removed.map_err(io(&path))?;
         }

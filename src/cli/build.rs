@@ -9,7 +9,6 @@ use clap::ValueEnum;
 use eventmap::build::{self, DayOutcome};
 use eventmap::gazetteer::Gazetteer;
 use eventmap::ingest::expand_inputs;
-use eventmap::pipeline;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -47,7 +46,7 @@ pub fn run(args: BuildArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outcom
     let json = args.log_format == LogFormat::Json;
     // The lock first: a second build on the folder fails before reading anything.
     let lock = build::Lock::acquire(&args.output.out)?;
-    let assembled = pipeline::assemble(&args.pipeline.inputs(), gazetteer, &args.pipeline.settings())?;
+    let assembled = build::assemble(&lock, &args.pipeline.inputs(), gazetteer, &args.pipeline.settings())?;
     let mut outcome = Outcome::Success;
     // In JSON mode every line on stderr is a JSON object (errors that stop the run aside).
     let note = |kind: &str, message: String| {

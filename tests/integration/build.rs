@@ -145,6 +145,14 @@ fn second_run_with_the_same_inputs_writes_nothing() {
     assert_eq!(tree(&out), files);
     assert_eq!(stamps(&out), times, "no file is rewritten");
     assert_eq!(std::fs::read(out.join("manifest.json")).unwrap(), manifest_bytes);
+
+    // The caches in .eventmap/ are shortcuts: damaged or gone, the run is the same.
+    std::fs::write(out.join(".eventmap/extracted.json"), "{\"key\":").unwrap();
+    std::fs::write(out.join(".eventmap/hashes.json"), "[]").unwrap();
+    assert!(dir.run(&build_args(&GEOJSON)).ok().stderr.contains("up to date, nothing written"));
+    std::fs::remove_file(out.join(".eventmap/extracted.json")).unwrap();
+    assert!(dir.run(&build_args(&GEOJSON)).ok().stderr.contains("up to date, nothing written"));
+    assert_eq!(stamps(&out), times, "no file is rewritten");
 }
 
 #[test]
@@ -480,7 +488,7 @@ impl Versions {
         let leftovers: Vec<String> = std::fs::read_dir(out.join(".eventmap"))
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "lock" && n != "hashes.json")
+            .filter(|n| !["lock", "hashes.json", "extracted.json"].contains(&n.as_str()))
             .collect();
         assert!(leftovers.is_empty(), "{when}: left in .eventmap: {leftovers:?}");
         run
@@ -645,6 +653,10 @@ fn exit_codes() {
     assert!(run.stderr.contains("bad.txt:1: bad date \"2021-02-30\""), "{}", run.stderr);
     assert!(run.stderr.contains("feed.jsonl:2: bad date \"04/08/2021\""), "{}", run.stderr);
     assert!(dir.join("out/2021-08-04/provinces.geojson").is_file());
+    // Again: the problems are reported on every run, not hidden by the extraction cache.
+    let again = dir.run(&build_args(&GEOJSON));
+    again.expect_code(1);
+    assert!(again.stderr.contains("bad.txt:1: bad date") && again.stderr.contains("feed.jsonl:2"), "{}", again.stderr);
 
     std::fs::remove_file(dir.join("articles/bad.txt")).unwrap();
     std::fs::remove_file(dir.join("articles/feed.jsonl")).unwrap();

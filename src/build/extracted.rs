@@ -1,0 +1,294 @@
+//! `OUT/.eventmap/extracted.json`: the articles and events of each input file as the last
+//! build extracted them, so a build over a year of reports re-reads only the files that
+//! changed (extraction is most of a no-change run otherwise).
+//!
+//! An entry is used only if the file's bytes hash to what they did and the key matches:
+//! the running executable (any rebuild of eventmap, not only a new version), the
+//! gazetteer and the extraction settings. Files with a problem (a bad date, a bad line)
+//! are not kept, so their problems are reported on every run. Standard input is never
+//! cached. A missing, damaged or foreign cache only means extracting everything.
+
+use super::{gazetteer_version, sha256, tool_identity, Lock};
+use crate::extract::{self, Actor, Count, CountUnit, Event, EventType};
+use crate::gazetteer::{EntryId, Gazetteer};
+use crate::geoparse::Geoparser;
+use crate::ingest;
+use crate::ledger::inputs::InputError;
+use crate::pipeline::{self, ArticleSummary, Assembled, Inputs, Problem, Settings};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+const FILE: &str = "extracted.json";
+
+/// The file's name in `.eventmap/`, kept when a build clears what a killed one left.
+pub fn file_name() -> &'static str {
+    FILE
+}
+
+#[derive(Default, Serialize, Deserialize)]
+struct Cache {
+    key: String,
+    /// By the input's path as given (after folders are expanded).
+    files: BTreeMap<String, CachedFile>,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+struct CachedFile {
+    sha256: String,
+    articles: Vec<CachedArticle>,
+    events: Vec<CachedEvent>,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+struct CachedArticle {
+    id: String,
+    date: Option<NaiveDate>,
+    origin: String,
+    bytes: usize,
+}
+
+/// An [`Event`], field for field (the conversions name every field, so a new one does
+/// not compile until it is added here).
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+struct CachedEvent {
+    id: String,
+    article: String,
+    date: NaiveDate,
+    date_precision: u8,
+    event_type: EventType,
+    actor: Option<Actor>,
+    place: Option<EntryId>,
+    origin: Option<EntryId>,
+    destination: Option<EntryId>,
+    /// Value, unit (0 people, 1 families, 2 households), vague, token.
+    count: Option<(u64, u8, bool, usize)>,
+    people: Option<u64>,
+    confidence: f32,
+    denied: bool,
+    sentence: String,
+    evidence: (usize, usize),
+}
+
+impl From<&Event> for CachedEvent {
+    fn from(event: &Event) -> CachedEvent {
+        let Event {
+            id,
+            article,
+            date,
+            date_precision,
+            event_type,
+            actor,
+            place,
+            origin,
+            destination,
+            count,
+            people,
+            confidence,
+            denied,
+            sentence,
+            evidence,
+        } = event.clone();
+        let unit = |u: CountUnit| match u {
+            CountUnit::People => 0,
+            CountUnit::Families => 1,
+            CountUnit::Households => 2,
+        };
+        CachedEvent {
+            id,
+            article,
+            date,
+            date_precision,
+            event_type,
+            actor,
+            place,
+            origin,
+            destination,
+            count: count.map(|Count { value, unit: u, vague, token }| (value, unit(u), vague, token)),
+            people,
+            confidence,
+            denied,
+            sentence,
+            evidence: (evidence.start, evidence.end),
+        }
+    }
+}
+
+impl From<CachedEvent> for Event {
+    fn from(event: CachedEvent) -> Event {
+        let CachedEvent {
+            id,
+            article,
+            date,
+            date_precision,
+            event_type,
+            actor,
+            place,
+            origin,
+            destination,
+            count,
+            people,
+            confidence,
+            denied,
+            sentence,
+            evidence,
+        } = event;
+        let unit = |u: u8| match u {
+            1 => CountUnit::Families,
+            2 => CountUnit::Households,
+            _ => CountUnit::People,
+        };
+        Event {
+            id,
+            article,
+            date,
+            date_precision,
+            event_type,
+            actor,
+            place,
+            origin,
+            destination,
+            count: count.map(|(value, u, vague, token)| Count { value, unit: unit(u), vague, token }),
+            people,
+            confidence,
+            denied,
+            sentence,
+            evidence: evidence.0..evidence.1,
+        }
+    }
+}
+
+/// What one input gave: articles, events and problems, in input order.
+#[derive(Default)]
+struct Found {
+    articles: Vec<ArticleSummary>,
+    events: Vec<Event>,
+    problems: Vec<Problem>,
+}
+
+/// [`pipeline::assemble`], with the events of unchanged input files taken from the cache
+/// in `lock`'s folder, and the cache brought up to date. The result is the same as
+/// extracting every file.
+pub fn assemble(
+    lock: &Lock,
+    inputs: &Inputs,
+    gazetteer: &Gazetteer,
+    settings: &Settings,
+) -> Result<Assembled, InputError> {
+    let path = lock.out().join(".eventmap").join(FILE);
+    let key = format!("{}|{}|{:?}", tool_identity(), gazetteer_version(gazetteer), settings.extract);
+    let loaded: Option<Cache> = std::fs::read(&path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .filter(|c: &Cache| c.key == key);
+    let fresh_start = loaded.is_none();
+    let mut cache = loaded.unwrap_or_default();
+
+    // Each input (folders expanded): cached, to extract (with its hash, if it can be
+    // cached), or an error of its own.
+    enum Unit {
+        Cached(String),
+        Extract(PathBuf, Option<String>),
+        Failed(ingest::IngestError),
+    }
+    let units: Vec<Unit> = ingest::expand_inputs(&inputs.articles)
+        .into_iter()
+        .map(|entry| match entry {
+            Err(error) => Unit::Failed(error),
+            Ok(path) if path.as_os_str() == "-" => Unit::Extract(path, None),
+            Ok(path) => {
+                let name = path.display().to_string();
+                match std::fs::read(&path).map(|bytes| sha256(&bytes)) {
+                    Ok(sha) if cache.files.get(&name).map(|f| &f.sha256) == Some(&sha) => Unit::Cached(name),
+                    Ok(sha) => Unit::Extract(path, Some(sha)),
+                    Err(_) => Unit::Extract(path, None), // the reader reports why
+                }
+            }
+        })
+        .collect();
+
+    // Extract the others in one pass, grouped by the file they came from.
+    let to_extract: Vec<PathBuf> =
+        units.iter().filter_map(|u| if let Unit::Extract(p, _) = u { Some(p.clone()) } else { None }).collect();
+    let found = std::cell::RefCell::new(BTreeMap::<String, Found>::new());
+    if !to_extract.is_empty() {
+        let parser = Geoparser::new(gazetteer);
+        pipeline::each_article(
+            &to_extract,
+            |a| extract::extract(a, &parser.parse(&a.body), gazetteer, &settings.extract),
+            |article, events| {
+                let mut found = found.borrow_mut();
+                let group = found.entry(article.origin.path.clone()).or_default();
+                group.articles.push(ArticleSummary {
+                    id: article.id.clone(),
+                    date: article.date,
+                    origin: article.origin.to_string(),
+                    bytes: article.body.len(),
+                });
+                group.events.extend(events);
+                Ok(())
+            },
+            |error| found.borrow_mut().entry(error.path().to_owned()).or_default().problems.push(error.into()),
+        )
+        .expect("collecting in memory cannot fail");
+    }
+
+    let mut found = found.into_inner();
+    let mut all = Found::default();
+    let mut kept: BTreeMap<String, CachedFile> = BTreeMap::new();
+    for unit in units {
+        match unit {
+            Unit::Failed(error) => all.problems.push(error.into()),
+            Unit::Cached(name) => {
+                let file = cache.files.remove(&name).expect("a cached unit is in the cache");
+                all.articles.extend(file.articles.iter().map(|a| ArticleSummary {
+                    id: a.id.clone(),
+                    date: a.date,
+                    origin: a.origin.clone(),
+                    bytes: a.bytes,
+                }));
+                all.events.extend(file.events.iter().cloned().map(Event::from));
+                kept.insert(name, file);
+            }
+            Unit::Extract(path, sha) => {
+                let name = if path.as_os_str() == "-" { "-".to_owned() } else { path.display().to_string() };
+                let group = found.remove(&name).unwrap_or_default();
+                if let Some(sha256) = sha.filter(|_| group.problems.is_empty()) {
+                    let articles = group
+                        .articles
+                        .iter()
+                        .map(|a| CachedArticle {
+                            id: a.id.clone(),
+                            date: a.date,
+                            origin: a.origin.clone(),
+                            bytes: a.bytes,
+                        })
+                        .collect();
+                    let events = group.events.iter().map(CachedEvent::from).collect();
+                    kept.insert(name, CachedFile { sha256, articles, events });
+                }
+                all.articles.extend(group.articles);
+                all.events.extend(group.events);
+                all.problems.extend(group.problems);
+            }
+        }
+    }
+    // Problems the reader attributed to no input of ours (none expected) are not lost.
+    for (_, rest) in found {
+        all.problems.extend(rest.problems);
+    }
+
+    // A cache is a shortcut: written when it changed (an entry extracted, or one for a
+    // file no longer read), not synced, errors ignored.
+    if fresh_start || !to_extract.is_empty() || !cache.files.is_empty() {
+        let fresh = Cache { key, files: kept };
+        if let Ok(bytes) = serde_json::to_vec(&fresh) {
+            let tmp = path.with_extension("json.tmp");
+            if std::fs::write(&tmp, bytes).is_ok() {
+                let _ = std::fs::rename(&tmp, &path);
+            }
+        }
+    }
+    pipeline::assemble_with_events(inputs, gazetteer, settings, all.articles, all.events, all.problems)
+}
