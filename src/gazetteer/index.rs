@@ -188,6 +188,11 @@ impl NameIndex {
         !self.english_keys.contains(key)
     }
 
+    /// Every folded key names are indexed under, with and without connectors (in no order).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.by_key.keys().chain(self.bare_keys.keys()).map(|k| &**k)
+    }
+
     /// Is any name indexed under this folded key?
     pub fn has_key(&self, key: &str) -> bool {
         self.by_key.contains_key(key)

@@ -49,6 +49,9 @@ pub struct Geoparser<'g> {
     gazetteer: &'g Gazetteer,
     /// Lower-case words that may sit inside a name ("-i-", "wa", "e").
     connectors: FxHashSet<String>,
+    /// Every key of the name index (with and without connectors), sorted: a span whose key
+    /// begins none of them cannot grow into a name, so the spotter stops growing it.
+    sorted_keys: Vec<&'g str>,
 }
 
 /// Reading the context asks for.
@@ -118,11 +121,21 @@ impl<'g> Geoparser<'g> {
                 }
             }
         }
-        Geoparser { gazetteer, connectors }
+        let mut sorted_keys: Vec<&'g str> = gazetteer.index.keys().collect();
+        sorted_keys.sort_unstable();
+        sorted_keys.dedup();
+        Geoparser { gazetteer, connectors, sorted_keys }
     }
 
     pub fn gazetteer(&self) -> &'g Gazetteer {
         self.gazetteer
+    }
+
+    /// Is `prefix` the beginning of some indexed key? (The first key not below it starts
+    /// with it, if any key does.)
+    fn begins_a_key(&self, prefix: &str) -> bool {
+        let at = self.sorted_keys.partition_point(|k| *k < prefix);
+        self.sorted_keys.get(at).is_some_and(|k| k.starts_with(prefix))
     }
 
     /// Every place named in `body`.
@@ -194,7 +207,7 @@ impl<'g> Geoparser<'g> {
             key_lens.push(folder.len());
             // The same keys without "-e-"/"-i-" connectors ("Nad-e Ali" meets "Nad Ali").
             bare.clear();
-            bare.push_token(token.text(body));
+            bare.push_key(folder.as_str());
             bare_key_lens.clear();
             bare_key_lens.push(None);
             let mut j = i;
@@ -211,12 +224,19 @@ impl<'g> Geoparser<'g> {
                     break;
                 }
                 folder.push_token(next_text);
-                key_lens.push(folder.len());
                 let connector = next.shape == Shape::Lower && crate::gazetteer::is_connector(next_text);
+                if !connector {
+                    bare.push_token(next_text);
+                }
+                // Keys only grow: once neither key begins an indexed key, no longer span is a
+                // name ("the" starts "the east", but "the Taliban took …" is read no further).
+                if !self.begins_a_key(folder.as_str()) && !self.begins_a_key(bare.as_str()) {
+                    break;
+                }
+                key_lens.push(folder.len());
                 if connector {
                     bare_key_lens.push(None);
                 } else {
-                    bare.push_token(next_text);
                     let has_connector = bare_key_lens.iter().any(Option::is_none) && bare_key_lens.len() > 1;
                     bare_key_lens.push(has_connector.then(|| bare.len()));
                 }
