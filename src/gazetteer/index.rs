@@ -104,6 +104,7 @@ impl NameIndex {
     pub fn build(entries: &[Entry], english_words: &str) -> NameIndex {
         let mut index = NameIndex::default();
         let mut folder = Folder::default();
+        let mut variant = String::new();
         for word in english_words.lines().map(str::trim).filter(|w| !w.is_empty()) {
             index.english_words.insert(word.into());
             folder.clear();
@@ -148,12 +149,15 @@ impl NameIndex {
                 }
                 if *trust <= Trust::Curated && fuzzy_kind(entry.kind) && key.chars().count() >= FUZZY_MIN_LEN {
                     index.max_fuzzy_key = index.max_fuzzy_key.max(key.chars().count());
-                    for variant in std::iter::once(key.clone()).chain(deletions(&key)) {
-                        let keys = index.deletions.entry(variant.into()).or_default();
-                        if !keys.iter().any(|k| **k == *key) {
-                            keys.push(key.clone().into());
+                    let mut add_variant = |variant: &str| match index.deletions.get_mut(variant) {
+                        Some(keys) if keys.iter().any(|k| **k == *key) => {}
+                        Some(keys) => keys.push(key.as_str().into()),
+                        None => {
+                            index.deletions.insert(variant.into(), vec![key.as_str().into()]);
                         }
-                    }
+                    };
+                    add_variant(&key);
+                    for_each_deletion(&key, &mut variant, add_variant);
                 }
             }
         }
@@ -256,9 +260,9 @@ impl NameIndex {
             }
         };
         probe(key);
-        for variant in deletions(key) {
-            probe(&variant);
-        }
+        // A deletion made twice ("lashkar" without either a) is probed twice: harmless, as
+        // `out` skips keys it has, and cheaper than collecting, sorting and deduplicating.
+        for_each_deletion(key, &mut String::with_capacity(key.len()), probe);
         out.sort_unstable();
         out
     }
@@ -379,14 +383,14 @@ pub fn simple(name: &str) -> String {
     out
 }
 
-fn deletions(key: &str) -> Vec<String> {
-    let chars: Vec<char> = key.chars().collect();
-    let mut out: Vec<String> = (0..chars.len())
-        .map(|skip| chars.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, c)| *c).collect())
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
+/// Calls `f` with `key` less each of its letters in turn, made in one reused buffer.
+fn for_each_deletion(key: &str, buffer: &mut String, mut f: impl FnMut(&str)) {
+    for (at, letter) in key.char_indices() {
+        buffer.clear();
+        buffer.push_str(&key[..at]);
+        buffer.push_str(&key[at + letter.len_utf8()..]);
+        f(buffer);
+    }
 }
 
 /// Damerau-Levenshtein distance of at most one (adjacent transposition counts one).
