@@ -100,9 +100,9 @@ const NUMBER_WORDS: &[(&str, u64)] = &[
 
 /// A written number at `i` ("17,000", "1.2 million", "two thousand") and how many
 /// tokens it takes.
-fn number_at(words: &[String], i: usize) -> Option<(u64, usize)> {
+fn number_at(words: &[&str], i: usize) -> Option<(u64, usize)> {
     let w = words.get(i)?;
-    let scale = |next: Option<&String>| match next.map(String::as_str) {
+    let scale = |next: Option<&&str>| match next.copied() {
         Some("million") => Some(1_000_000.0),
         Some("thousand") => Some(1000.0),
         Some("hundred") => Some(100.0),
@@ -116,7 +116,7 @@ fn number_at(words: &[String], i: usize) -> Option<(u64, usize)> {
         }
         return Some((value.round() as u64, 1));
     }
-    let (_, value) = NUMBER_WORDS.iter().find(|(name, _)| *name == w)?;
+    let (_, value) = NUMBER_WORDS.iter().find(|(name, _)| *name == *w)?;
     if let Some(factor) = scale(words.get(i + 1)) {
         return Some(((*value as f64 * factor) as u64, 2));
     }
@@ -124,14 +124,14 @@ fn number_at(words: &[String], i: usize) -> Option<(u64, usize)> {
 }
 
 /// Counts of people, families or households in a sentence (lower-case tokens).
-pub fn find(words: &[String]) -> Vec<Count> {
+pub fn find(words: &[&str]) -> Vec<Count> {
     let mut found = Vec::new();
     let mut i = 0;
     while i < words.len() {
         // Skip "about", "some", "an estimated", "more than", "nearly".
         if let Some((pattern, value)) = VAGUE.iter().find(|(p, _)| words[i..].starts_with_words(p)) {
             let mut j = i + pattern.len();
-            if words.get(j).map(String::as_str) == Some("of") {
+            if words.get(j).copied() == Some("of") {
                 j += 1;
             }
             // "hundreds of families", "thousands of displaced people": a unit within two words.
@@ -163,7 +163,7 @@ trait StartsWithWords {
     fn starts_with_words(&self, pattern: &[&str]) -> bool;
 }
 
-impl StartsWithWords for [String] {
+impl StartsWithWords for [&str] {
     fn starts_with_words(&self, pattern: &[&str]) -> bool {
         self.len() >= pattern.len() && self.iter().zip(pattern).all(|(a, b)| a == b)
     }
@@ -178,6 +178,7 @@ mod tests {
             .split_whitespace()
             .map(|w| w.trim_matches(|c: char| c == '.' || c == ',' && !w.contains(",0")).to_lowercase())
             .collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
         find(&words).into_iter().map(|c| (c.value, c.unit, c.vague)).collect()
     }
 

@@ -41,10 +41,15 @@ const MONTHS: [&str; 12] = [
 ];
 
 fn month_number(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    // Compared without lower-casing into a new String: this runs on every word twice.
+    let w = word.trim_end_matches('.').as_bytes();
     // "August", "Aug", "Sept".
-    let abbreviation = |m: &str| (w.len() == 3 || w == "sept") && m.starts_with(w.as_str());
-    MONTHS.iter().position(|m| *m == w || abbreviation(m)).map(|i| i as u32 + 1)
+    let abbreviation = |m: &str| {
+        (w.len() == 3 || w.eq_ignore_ascii_case(b"sept"))
+            && m.len() >= w.len()
+            && m.as_bytes()[..w.len()].eq_ignore_ascii_case(w)
+    };
+    MONTHS.iter().position(|m| m.as_bytes().eq_ignore_ascii_case(w) || abbreviation(m)).map(|i| i as u32 + 1)
 }
 
 /// "a", "two", "3": a small number of days or weeks.
@@ -78,9 +83,9 @@ fn day_month(article: NaiveDate, day: u32, month: u32) -> Option<NaiveDate> {
 }
 
 /// Date expressions in `words` (lower-case tokens of one sentence), relative to `article`.
-pub fn find(words: &[String], article: NaiveDate) -> Vec<DateMention> {
+pub fn find(words: &[&str], article: NaiveDate) -> Vec<DateMention> {
     let mut found = Vec::new();
-    let word = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    let word = |i: usize| words.get(i).copied().unwrap_or("");
     let mut i = 0;
     while i < words.len() {
         let w = word(i);
@@ -131,11 +136,11 @@ pub fn find(words: &[String], article: NaiveDate) -> Vec<DateMention> {
 }
 
 /// A year before the article's ("in 2015", "in the 1990s"): the sentence is background.
-pub fn mentions_earlier_year(words: &[String], article: NaiveDate) -> bool {
+pub fn mentions_earlier_year(words: &[&str], article: NaiveDate) -> bool {
     words.iter().enumerate().any(|(i, w)| {
         let digits = w.trim_end_matches('s');
         let year = digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit());
-        let preceded = i > 0 && matches!(words[i - 1].as_str(), "in" | "since" | "of" | "the" | "until" | "by");
+        let preceded = i > 0 && matches!(words[i - 1], "in" | "since" | "of" | "the" | "until" | "by");
         year && preceded && digits.parse::<i32>().map(|y| (1900..article.year()).contains(&y)).unwrap_or(false)
     }) || words.windows(2).any(|w| w[0] == "last" && w[1] == "year")
 }
@@ -148,8 +153,8 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(|w| w.to_lowercase()).collect()
+    fn words(s: &str) -> Vec<&str> {
+        s.split_whitespace().collect()
     }
 
     #[test]

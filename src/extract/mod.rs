@@ -153,10 +153,13 @@ pub fn extract(article: &Article, parsed: &Parsed, gazetteer: &Gazetteer, option
     let Some(article_date) = article.date else { return Vec::new() };
     // The lookups below binary-search the mentions by start and by end.
     debug_assert!(parsed.mentions.windows(2).all(|w| w[0].tokens.end <= w[1].tokens.start));
+    let words = LowerWords::new(&article.body, &parsed.tokens.tokens);
+    let words = words.as_strs();
     let reader = Reader {
         g: gazetteer,
         body: &article.body,
         toks: &parsed.tokens.tokens,
+        words: &words,
         mentions: &parsed.mentions,
         last_agent: std::cell::Cell::new(None),
         government_fell: options.government_fell,
@@ -175,6 +178,43 @@ pub fn extract(article: &Article, parsed: &Parsed, gazetteer: &Gazetteer, option
         }
     }
     finish(article, drafts, gazetteer, options)
+}
+
+/// The tokens of an article in lower case, in one buffer: the rules compare words many
+/// times, and a `String` per token per sentence cost more than the rules themselves.
+struct LowerWords {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl LowerWords {
+    fn new(body: &str, toks: &[Token]) -> LowerWords {
+        let mut text = String::with_capacity(body.len());
+        let mut ends = Vec::with_capacity(toks.len());
+        for token in toks {
+            let word = token.text(body);
+            if word.is_ascii() {
+                text.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                text.push_str(&word.to_lowercase());
+            }
+            ends.push(text.len());
+        }
+        LowerWords { text, ends }
+    }
+
+    /// The words, one a token.
+    fn as_strs(&self) -> Vec<&str> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .map(|&end| {
+                let word = &self.text[start..end];
+                start = end;
+                word
+            })
+            .collect()
+    }
 }
 
 /// Longest run of tokens read as one sentence; real sentences are far shorter.
@@ -232,6 +272,8 @@ struct Reader<'a> {
     g: &'a Gazetteer,
     body: &'a str,
     toks: &'a [Token],
+    /// Every token in lower case (`words[t]` is token `t`): what the rules compare.
+    words: &'a [&'a str],
     mentions: &'a [Mention],
     /// Who did the article's last taking or retaking, named as the subject (even of a
     /// sentence with no place: "Local militias pushed the Taliban out of three districts").
@@ -251,8 +293,8 @@ struct Trigger {
 }
 
 impl<'a> Reader<'a> {
-    fn word(&self, t: usize) -> String {
-        self.toks[t].text(self.body).to_lowercase()
+    fn word(&self, t: usize) -> &'a str {
+        self.words[t]
     }
 
     /// Places a map can show: Afghan places (not regions or metonyms), and foreign places
@@ -274,21 +316,21 @@ impl<'a> Reader<'a> {
         if range.is_empty() {
             return;
         }
-        let words: Vec<String> = range.clone().map(|t| self.word(t)).collect();
+        let words = &self.words[range.clone()];
         let clause = self.clauses(range);
         let evidence = self.toks[range.start].start..self.toks[range.end - 1].end;
         if dates::mentions_earlier_year(&words, article_date) {
             return; // background: "overran the city in 2015"
         }
         // Background state, not a change: "has been under Taliban control since July".
-        let since_state = words.iter().any(|w| w == "since") && words.iter().any(|w| w == "control");
+        let since_state = words.iter().any(|w| *w == "since") && words.iter().any(|w| *w == "control");
         let date_mentions: Vec<dates::DateMention> = dates::find(&words, article_date)
             .into_iter()
             .map(|d| dates::DateMention { token: d.token + range.start, ..d })
             .collect();
         // "on the same day", "that day": the date of the article's last event.
         let same_day =
-            words.windows(2).any(|w| matches!((w[0].as_str(), w[1].as_str()), ("same", "day") | ("that", "day")));
+            words.windows(2).any(|w| matches!((w[0], w[1]), ("same", "day") | ("that", "day")));
         let previous_date = out.last().map(|d| (d.date, d.precision));
         let date_for = |t: usize| -> (NaiveDate, u8) {
             if same_day {
@@ -322,7 +364,7 @@ impl<'a> Reader<'a> {
                     }
                     // "still under Taliban control", "remains under the control of": a state, not news.
                     let still = (trigger.start.saturating_sub(3).max(range.start)..trigger.start)
-                        .any(|t| matches!(self.word(t).as_str(), "still" | "remains" | "remained" | "remain"));
+                        .any(|t| matches!(self.word(t), "still" | "remains" | "remained" | "remain"));
                     if trigger.class == Class::Fall && still {
                         continue;
                     }
@@ -330,7 +372,7 @@ impl<'a> Reader<'a> {
                     // there ("fighting broke out inside Sheberghan as fighters entered"),
                     // or says outright that they took control or raised their flag.
                     let capture = trigger.class != Class::Enter
-                        || words.iter().any(|w| w == "flag" || w == "control")
+                        || words.iter().any(|w| *w == "flag" || *w == "control")
                         || !triggers.iter().any(|t| t.class == Class::Contest);
                     let mut places = self.places_for(range, trigger, &clause);
                     // "In Kunduz, …, fighters seized the governor's office": the place the
@@ -422,7 +464,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Triggers in the sentence, longest pattern first at each position.
-    fn triggers(&self, range: &Range<usize>, words: &[String]) -> Vec<Trigger> {
+    fn triggers(&self, range: &Range<usize>, words: &[&str]) -> Vec<Trigger> {
         let mut found = Vec::new();
         let mut i = 0;
         while i < words.len() {
@@ -444,7 +486,7 @@ impl<'a> Reader<'a> {
             // "troops fell back", "talks fell apart": not a place falling.
             if pattern.class == Class::Fall
                 && matches!(
-                    words.get(i + len).map(String::as_str),
+                    words.get(i + len).copied(),
                     Some("back" | "apart" | "silent" | "ill" | "short" | "asleep")
                 )
             {
@@ -452,7 +494,7 @@ impl<'a> Reader<'a> {
                 continue;
             }
             // "was taken into custody", "captured … prisoner": people, not places.
-            let next_word = words.get(i + len).map(String::as_str).unwrap_or("");
+            let next_word = words.get(i + len).copied().unwrap_or("");
             if matches!(pattern.class, Class::Capture)
                 && matches!(next_word, "into" | "prisoner" | "prisoners" | "hostage" | "hostages" | "captive")
             {
@@ -466,7 +508,7 @@ impl<'a> Reader<'a> {
                 && len == 1
                 && words.get(i + 1).is_some_and(|w| {
                     matches!(
-                        w.as_str(),
+                        *w,
                         "families"
                             | "households"
                             | "people"
@@ -483,7 +525,7 @@ impl<'a> Reader<'a> {
             }
             let place_next = |t: usize| self.mention_at(t).is_some();
             // "took the Torghundi port", "taking the capital".
-            let the_place = words.get(i + len).map(String::as_str) == Some("the")
+            let the_place = words.get(i + len).copied() == Some("the")
                 && (place_next(start + len + 1) || anaphor_at(&words[(i + len).min(words.len())..]).is_some());
             if bare_take && !passive && !place_next(start + len) && !the_place {
                 i += 1;
@@ -502,11 +544,11 @@ impl<'a> Reader<'a> {
             p -= 1;
             steps += 1;
             let w = self.word(p);
-            if lexicon::PASSIVE_AUXILIARIES.contains(&w.as_str()) {
+            if lexicon::PASSIVE_AUXILIARIES.contains(&w) {
                 return true;
             }
             // Adverbs between: "was quickly captured", "has reportedly been seized".
-            if !(w.ends_with("ly") || matches!(w.as_str(), "also" | "now" | "then" | "again" | "finally" | "been")) {
+            if !(w.ends_with("ly") || matches!(w, "also" | "now" | "then" | "again" | "finally" | "been")) {
                 return false;
             }
         }
@@ -519,7 +561,7 @@ impl<'a> Reader<'a> {
         range: &Range<usize>,
         trigger: &Trigger,
         clause: &impl Fn(usize) -> usize,
-        words: &[String],
+        words: &[&str],
     ) -> Modality {
         let local = |t: usize| &words[t - range.start];
         let window_start = trigger.start.saturating_sub(6).max(range.start);
@@ -527,7 +569,7 @@ impl<'a> Reader<'a> {
         let mut denied = false;
         // Denials reach over the clause: "officials denied that Ghazni had fallen".
         for t in range.start..trigger.start {
-            if lexicon::DENIAL.contains(&local(t).as_str()) {
+            if lexicon::DENIAL.contains(&local(t)) {
                 denied = true;
             }
         }
@@ -535,7 +577,7 @@ impl<'a> Reader<'a> {
             if clause(t) != clause(trigger.start) {
                 continue;
             }
-            let w = local(t).as_str();
+            let w = local(t);
             if lexicon::ATTEMPT.contains(&w) {
                 attempt = true;
             } else if lexicon::INTENTION.contains(&w) {
@@ -550,12 +592,12 @@ impl<'a> Reader<'a> {
         let mut t = trigger.start;
         while t > range.start {
             t -= 1;
-            let w = local(t).as_str();
-            if lexicon::NEGATION.contains(&w) && w != "no" {
+            let w = local(t);
+            if lexicon::NEGATION.contains(&w) && *w != "no" {
                 return Modality::Cancelled;
             }
             if !matches!(
-                w,
+                *w,
                 "has"
                     | "have"
                     | "had"
@@ -580,16 +622,16 @@ impl<'a> Reader<'a> {
         }
         // "no fighting", "no new displacement".
         if trigger.start > range.start {
-            let before = local(trigger.start - 1).as_str();
-            let two_before = if trigger.start >= range.start + 2 { local(trigger.start - 2).as_str() } else { "" };
-            if before == "no"
-                || (two_before == "no" && matches!(before, "new" | "further" | "major" | "heavy" | "more"))
+            let before = local(trigger.start - 1);
+            let two_before = if trigger.start >= range.start + 2 { local(trigger.start - 2) } else { "" };
+            if *before == "no"
+                || (two_before == "no" && matches!(*before, "new" | "further" | "major" | "heavy" | "more"))
             {
                 return Modality::Cancelled;
             }
         }
         // "whose fall would signify", "its fall would open the north".
-        let after: Vec<&str> = (trigger.end..(trigger.end + 3).min(range.end)).map(|t| local(t).as_str()).collect();
+        let after: Vec<&str> = (trigger.end..(trigger.end + 3).min(range.end)).map(|t| *local(t)).collect();
         if matches!(trigger.class, Class::Fall)
             && after.iter().take(2).any(|w| matches!(*w, "would" | "could" | "will" | "might"))
         {
@@ -602,9 +644,9 @@ impl<'a> Reader<'a> {
             return Modality::Cancelled;
         }
         // "to capture" after no attempt word: an aim ("vowed to capture", "the push to take").
-        if trigger.start > range.start && local(trigger.start - 1) == "to" && !attempt && trigger.class != Class::Fall {
+        if trigger.start > range.start && *local(trigger.start - 1) == "to" && !attempt && trigger.class != Class::Fall {
             let fall_to =
-                trigger.start >= range.start + 2 && matches!(local(trigger.start - 2).as_str(), "fell" | "surrendered");
+                trigger.start >= range.start + 2 && matches!(*local(trigger.start - 2), "fell" | "surrendered");
             if !fall_to && !matches!(trigger.class, Class::Arrive | Class::Flee) {
                 return Modality::Cancelled;
             }
@@ -680,7 +722,7 @@ impl<'a> Reader<'a> {
         let mut plural = false;
         // "retook three districts of Baghlan's Andarab valley …: Deh Salah, Pul-e Hisar and Banu".
         let plural_ahead = (trigger.end..(trigger.end + 3).min(range.end)).any(|t| {
-            matches!(self.word(t).as_str(), "districts" | "provinces" | "capitals" | "cities" | "towns" | "villages")
+            matches!(self.word(t), "districts" | "provinces" | "capitals" | "cities" | "towns" | "villages")
         });
         if control && plural_ahead {
             // "…: A, B and C", "… – A, B and C".
@@ -707,7 +749,7 @@ impl<'a> Reader<'a> {
             let w = self.word(t);
             if control
                 && matches!(
-                    w.as_str(),
+                    w,
                     "districts" | "provinces" | "capitals" | "cities" | "towns" | "villages" | "areas" | "parts"
                 )
             {
@@ -759,7 +801,7 @@ impl<'a> Reader<'a> {
         let container = |m: &Mention| {
             self.toks[m.tokens.end - 1].possessive
                 && (m.tokens.end..(m.tokens.end + 2).min(range.end)).any(|t| {
-                    matches!(self.word(t).as_str(), "districts" | "villages" | "areas" | "towns" | "provinces")
+                    matches!(self.word(t), "districts" | "villages" | "areas" | "towns" | "provinces")
                 })
         };
         let candidates: Vec<&Mention> = self
@@ -784,7 +826,7 @@ impl<'a> Reader<'a> {
             // apposition ("Ishkashim and Shighnan, two districts on the border, which fell").
             // The list's own kind word is not an aggregate ("… and Shuhada districts were").
             let after_kind = if end < trigger.start
-                && matches!(self.word(end).as_str(), "districts" | "provinces" | "cities" | "towns")
+                && matches!(self.word(end), "districts" | "provinces" | "cities" | "towns")
             {
                 end + 1
             } else {
@@ -796,12 +838,12 @@ impl<'a> Reader<'a> {
                 .map(|t| t + 1)
                 .unwrap_or(after_kind);
             let aggregate = (segment..trigger.start)
-                .any(|t| matches!(self.word(t).as_str(), "capitals" | "districts" | "provinces" | "cities" | "towns"));
+                .any(|t| matches!(self.word(t), "capitals" | "districts" | "provinces" | "cities" | "towns"));
             // An apposition between subject and verb does not count ("Pul-e Khumri, the capital
             // of Baghlan province on the main highway from Kabul, also fell").
             let apposition = self.toks[end - 1].gap == Gap::Comma
                 && end < trigger.start
-                && matches!(self.word(end).as_str(), "the" | "a" | "an")
+                && matches!(self.word(end), "the" | "a" | "an")
                 && (end..trigger.start).filter(|&t| self.toks[t].gap == Gap::Comma).count() == 1
                 && trigger.start - (end..trigger.start).rev().find(|&t| self.toks[t].gap == Gap::Comma).unwrap_or(end)
                     <= 4;
@@ -810,7 +852,7 @@ impl<'a> Reader<'a> {
         let free = chains.iter().rev().filter(near).find(|chain| self.governor(chain[0], range.start).is_none());
         // A plural subject is no place's: "officials in Badakhshan said six districts of the province have fallen".
         let aggregate_subject = (trigger.start.saturating_sub(6).max(range.start)..trigger.start)
-            .any(|t| matches!(self.word(t).as_str(), "capitals" | "districts" | "provinces" | "cities" | "towns"))
+            .any(|t| matches!(self.word(t), "capitals" | "districts" | "provinces" | "cities" | "towns"))
             && !chains.iter().any(|chain| chain.last().is_some_and(|m| m.tokens.end + 2 >= trigger.start));
         let locative = || {
             (!aggregate_subject)
@@ -848,14 +890,14 @@ impl<'a> Reader<'a> {
     fn fronted_place(&self, range: &Range<usize>, trigger: &Trigger) -> Option<EntryId> {
         let m = self.mention_at(range.start + 1)?;
         let opens =
-            matches!(self.word(range.start).as_str(), "in" | "at") && self.toks[m.tokens.end - 1].gap == Gap::Comma;
+            matches!(self.word(range.start), "in" | "at") && self.toks[m.tokens.end - 1].gap == Gap::Comma;
         (opens && m.tokens.end <= trigger.start && self.mappable(m, false)).then_some(m.entry)
     }
 
     /// The preposition governing a mention: the nearest one a few words before it, over
     /// articles, adjectives and containers ("in central Kabul", "from the provinces of
     /// Takhar", "on the outskirts of Herat" → in/from/on).
-    fn governor(&self, m: &Mention, floor: usize) -> Option<String> {
+    fn governor(&self, m: &Mention, floor: usize) -> Option<&'a str> {
         let mut t = m.tokens.start;
         let mut steps = 0;
         while t > floor && steps < 6 {
@@ -869,17 +911,17 @@ impl<'a> Reader<'a> {
             // Nerkh district of Wardak" does not (Wardak only qualifies Nerkh).
             if w == "of"
                 && t >= floor + 2
-                && lexicon::CONTAINERS.contains(&self.word(t - 1).as_str())
+                && lexicon::CONTAINERS.contains(&self.word(t - 1))
                 && self.mention_at(t - 2).is_none()
                 && !self.ends_mention(t - 2)
             {
                 t -= 1;
                 continue;
             }
-            if lexicon::PREPOSITIONS.contains(&w.as_str()) {
+            if lexicon::PREPOSITIONS.contains(&w) {
                 return Some(w);
             }
-            if !lexicon::MODIFIERS.contains(&w.as_str()) || self.toks[t].gap == Gap::Comma {
+            if !lexicon::MODIFIERS.contains(&w) || self.toks[t].gap == Gap::Comma {
                 return None;
             }
         }
@@ -893,7 +935,7 @@ impl<'a> Reader<'a> {
         if e.kind == Kind::Province && m.tokens.start >= 2 {
             let of = self.word(m.tokens.start - 1);
             let noun = self.word(m.tokens.start - 2);
-            if of == "of" && matches!(noun.as_str(), "capital" | "centre" | "center") {
+            if of == "of" && matches!(noun, "capital" | "centre" | "center") {
                 let named_before = self
                     .mentions_before(m.tokens.start - 1)
                     .iter()
@@ -922,7 +964,7 @@ impl<'a> Reader<'a> {
             // Paktiya and Sharana city of Paktika".
             if t < range.end
                 && gap == Gap::Space
-                && matches!(self.word(t).as_str(), "district" | "districts" | "province" | "city" | "town")
+                && matches!(self.word(t), "district" | "districts" | "province" | "city" | "town")
             {
                 gap = self.toks[t].gap;
                 t += 1;
@@ -936,7 +978,7 @@ impl<'a> Reader<'a> {
                 }
             }
             // An apposition: ", the capital of Kunar," — skipped, the list goes on after it.
-            if gap == Gap::Comma && t < range.end && matches!(self.word(t).as_str(), "the" | "a" | "an") {
+            if gap == Gap::Comma && t < range.end && matches!(self.word(t), "the" | "a" | "an") {
                 let close = (t..(t + 8).min(range.end)).find(|&u| self.toks[u].gap == Gap::Comma);
                 match close {
                     Some(u) => {
@@ -955,13 +997,13 @@ impl<'a> Reader<'a> {
                         t
                     }
                 }
-                Gap::Space if t < range.end && matches!(self.word(t).as_str(), "and" | "or") => t + 1,
+                Gap::Space if t < range.end && matches!(self.word(t), "and" | "or") => t + 1,
                 _ => break,
             };
             let conjunction = start > t;
             // "… and in Khanabad", "… and the town of Banu".
             if start < range.end
-                && matches!(self.word(start).as_str(), "in" | "to" | "from")
+                && matches!(self.word(start), "in" | "to" | "from")
                 && self.mention_at(start + 1).is_some()
             {
                 start += 1;
@@ -969,7 +1011,7 @@ impl<'a> Reader<'a> {
             if start + 3 < range.end
                 && self.word(start) == "the"
                 && self.word(start + 2) == "of"
-                && matches!(self.word(start + 1).as_str(), "town" | "city" | "district")
+                && matches!(self.word(start + 1), "town" | "city" | "district")
             {
                 start += 3;
             }
@@ -1001,13 +1043,13 @@ impl<'a> Reader<'a> {
             let w = self.word(u);
             // "Rahima, who fled": the relative pronoun stands for the name before it.
             if matches!(
-                w.as_str(),
+                w,
                 "who" | "had" | "has" | "have" | "also" | "then" | "later" | "eventually" | "finally"
             ) || w.ends_with("ly")
             {
                 continue;
             }
-            if matches!(w.as_str(), "she" | "he" | "i" | "we") {
+            if matches!(w, "she" | "he" | "i" | "we") {
                 return true;
             }
             // "Farid and his family": the name a few words back. Not a force ("Taliban
@@ -1019,12 +1061,12 @@ impl<'a> Reader<'a> {
                     && !self.g.index.is_english_word(&word)
                     && self.mention_at(v).is_none()
                     && !self.ends_mention(v)
-                    && !lexicon::ACTORS.iter().any(|(phrase, _)| phrase == &[word.as_str()])
+                    && !lexicon::ACTORS.iter().any(|(phrase, _)| phrase == &[word])
                     && !(v.saturating_sub(3).max(range.start)..=v)
-                        .any(|x| lexicon::TITLES.contains(&self.word(x).as_str()))
+                        .any(|x| lexicon::TITLES.contains(&self.word(x)))
             };
             return named(u)
-                || (matches!(w.as_str(), "family" | "children" | "husband" | "wife" | "relatives")
+                || (matches!(w, "family" | "children" | "husband" | "wife" | "relatives")
                     && (range.start..u).rev().take(4).any(named));
         }
         false
@@ -1044,8 +1086,9 @@ impl<'a> Reader<'a> {
         self.mentions.get(i).filter(|m| m.tokens.start == t)
     }
 
-    fn words_from(&self, t: usize, n: usize) -> Vec<String> {
-        (t..(t + n).min(self.toks.len())).map(|i| self.word(i)).collect()
+    fn words_from(&self, t: usize, n: usize) -> &'a [&'a str] {
+        let end = (t + n).min(self.words.len());
+        &self.words[t.min(end)..end]
     }
 
     /// The last place of the anaphor's kind named before token `t` in the article.
@@ -1073,30 +1116,30 @@ impl<'a> Reader<'a> {
     }
 
     /// Who took the place: the actor nearest the trigger on the agent's side.
-    fn actor(&self, range: &Range<usize>, trigger: &Trigger, words: &[String], recent: Option<Actor>) -> Actor {
+    fn actor(&self, range: &Range<usize>, trigger: &Trigger, words: &[&str], recent: Option<Actor>) -> Actor {
         let actor = self.actor_by_position(range, trigger, words, recent);
         let date = self.sentence_date(range);
         if let (Some(fell), Some(date)) = (self.government_fell, date) {
             if date >= fell && actor == Actor::Government {
                 // After the fall: militias are the resistance, "government" is the Taliban's.
                 let militia = words.iter().any(|w| {
-                    matches!(w.as_str(), "militia" | "militias" | "militiamen" | "uprising" | "fighters" | "commander")
+                    matches!(*w, "militia" | "militias" | "militiamen" | "uprising" | "fighters" | "commander")
                 });
                 return if militia { Actor::Resistance } else { Actor::Taliban };
             }
         }
         // Militias fought for the government until it fell; after, and wherever the story is
         // about the resistance, they are the resistance.
-        let militia = words.iter().any(|w| matches!(w.as_str(), "militia" | "militias" | "militiamen" | "uprising"));
+        let militia = words.iter().any(|w| matches!(*w, "militia" | "militias" | "militiamen" | "uprising"));
         let official = words.iter().any(|w| {
             matches!(
-                w.as_str(),
+                *w,
                 "army" | "troops" | "soldiers" | "commandos" | "police" | "government" | "security" | "andsf" | "ansf"
             )
         });
         if actor == Actor::Government && militia && !official {
-            let context: Vec<String> = (range.start.saturating_sub(200)..range.end).map(|t| self.word(t)).collect();
-            if context.iter().any(|w| matches!(w.as_str(), "resistance" | "anti-taliban" | "nrf" | "massoud")) {
+            let context = &self.words[range.start.saturating_sub(200)..range.end];
+            if context.iter().any(|w| matches!(*w, "resistance" | "anti-taliban" | "nrf" | "massoud")) {
                 return Actor::Resistance;
             }
         }
@@ -1114,13 +1157,13 @@ impl<'a> Reader<'a> {
         &self,
         range: &Range<usize>,
         trigger: &Trigger,
-        words: &[String],
+        words: &[&str],
         recent: Option<Actor>,
     ) -> Actor {
         let local = |i: usize| i - range.start;
         let inside = &words[local(trigger.start)..local(trigger.end)];
         // From the trigger's own last word when it is the preposition: "fell to", "under the control of".
-        let from = if matches!(words[local(trigger.end) - 1].as_str(), "to" | "of" | "by") {
+        let from = if matches!(words[local(trigger.end) - 1], "to" | "of" | "by") {
             local(trigger.end) - 1
         } else {
             local(trigger.end)
@@ -1130,8 +1173,7 @@ impl<'a> Reader<'a> {
         // "The spokesman said the crossing had also been captured": the actor of the story
         // so far, named in the sentences before.
         let earlier = || {
-            let words: Vec<String> = (range.start.saturating_sub(80)..range.start).map(|t| self.word(t)).collect();
-            find_actor_nearest_end(&words)
+            find_actor_nearest_end(&self.words[range.start.saturating_sub(80)..range.start])
         };
         match (trigger.class, trigger.passive) {
             // "under Taliban control", "fell to the Taliban", "the fall of Sheberghan to the
@@ -1169,13 +1211,13 @@ impl<'a> Reader<'a> {
         range: &Range<usize>,
         triggers: &[Trigger],
         clause: &impl Fn(usize) -> usize,
-        words: &[String],
+        words: &[&str],
         date: NaiveDate,
         precision: u8,
         evidence: &Range<usize>,
         out: &mut Vec<Draft>,
     ) {
-        let local = |t: usize| words[t - range.start].as_str();
+        let local = |t: usize| words[t - range.start];
         let military = |w: &str| {
             matches!(
                 w,
@@ -1204,9 +1246,8 @@ impl<'a> Reader<'a> {
                 let c = clause(t.start);
                 let before: Vec<&str> = (range.start..t.start).filter(|&u| clause(u) == c).map(local).collect();
                 let subject_military = before.iter().rev().take(3).any(|w| military(w));
-                let before_words: Vec<String> = before.iter().map(|w| w.to_string()).collect();
                 let civilians_before =
-                    before.iter().any(|w| lexicon::CIVILIANS.contains(w)) || !counts::find(&before_words).is_empty();
+                    before.iter().any(|w| lexicon::CIVILIANS.contains(w)) || !counts::find(&before).is_empty();
                 let civilians_after = (t.end..(t.end + 6).min(range.end)).any(|u| clause(u) == c && civilian(local(u)));
                 // "camps for families from Dand": a noun takes its people after it.
                 let camp_for = matches!(local(t.start), "camps" | "camp") && t.end < range.end && local(t.end) == "for";
@@ -1314,7 +1355,7 @@ impl<'a> Reader<'a> {
                 && self.body[self.toks[m.tokens.end - 1].end
                     ..self.toks.get(m.tokens.end).map(|t| t.start).unwrap_or(self.body.len())]
                     .contains(':');
-            let governor = if where_clause || heading { Some("at".to_owned()) } else { self.governor(m, range.start) };
+            let governor = if where_clause || heading { Some("at") } else { self.governor(m, range.start) };
             let is_origin = if evacuee { Some(true) } else { role(start, m.tokens.end, governor.as_deref()) };
             match is_origin {
                 Some(true) if !foreign => {
@@ -1404,8 +1445,8 @@ enum Modality {
 
 /// Matches `pattern` at the start of `words`; `*` takes up to three words. Returns the
 /// number of words matched.
-fn match_words(words: &[String], pattern: &[&str]) -> Option<usize> {
-    fn go(words: &[String], pattern: &[&str], used: usize) -> Option<usize> {
+fn match_words(words: &[&str], pattern: &[&str]) -> Option<usize> {
+    fn go(words: &[&str], pattern: &[&str], used: usize) -> Option<usize> {
         let Some((first, rest)) = pattern.split_first() else { return Some(used) };
         if *first == "*" {
             for skip in 1..=3 {
@@ -1427,7 +1468,7 @@ fn match_words(words: &[String], pattern: &[&str]) -> Option<usize> {
     go(words, pattern, 0)
 }
 
-fn anaphor_at(words: &[String]) -> Option<(Anaphor, usize)> {
+fn anaphor_at(words: &[&str]) -> Option<(Anaphor, usize)> {
     // "the capital of Takhar" names a province's capital, not Kabul.
     if words.len() >= 3 && words[1] == "capital" && words[2] == "of" {
         return None;
@@ -1440,24 +1481,24 @@ fn anaphor_at(words: &[String]) -> Option<(Anaphor, usize)> {
 
 /// The actor of a "to …", "by …" or "of …" phrase opening within `words`: "fell to the
 /// Taliban", "captured by government forces", "under the control of the Islamic Emirate".
-fn actor_after_preposition(words: &[String]) -> Option<Actor> {
-    let at = words.iter().position(|w| matches!(w.as_str(), "to" | "by" | "of"))?;
+fn actor_after_preposition(words: &[&str]) -> Option<Actor> {
+    let at = words.iter().position(|w| matches!(*w, "to" | "by" | "of"))?;
     let rest = &words[at + 1..];
-    let skip = rest.iter().take_while(|w| matches!(w.as_str(), "the" | "a" | "an" | "local" | "afghan")).count();
+    let skip = rest.iter().take_while(|w| matches!(**w, "the" | "a" | "an" | "local" | "afghan")).count();
     (skip..rest.len().min(skip + 2)).find_map(|i| actor_at(&rest[i..]))
 }
 
 /// The first actor phrase in `words`.
-fn find_actor(words: &[String]) -> Option<Actor> {
+fn find_actor(words: &[&str]) -> Option<Actor> {
     (0..words.len()).find_map(|i| actor_at(&words[i..]))
 }
 
 /// The actor phrase nearest the end of `words` (the subject just before a verb).
-fn find_actor_nearest_end(words: &[String]) -> Option<Actor> {
+fn find_actor_nearest_end(words: &[&str]) -> Option<Actor> {
     (0..words.len()).rev().find_map(|i| actor_at(&words[i..]))
 }
 
-fn actor_at(words: &[String]) -> Option<Actor> {
+fn actor_at(words: &[&str]) -> Option<Actor> {
     lexicon::ACTORS
         .iter()
         .find(|(phrase, _)| words.len() >= phrase.len() && words.iter().zip(phrase.iter()).all(|(w, p)| w == p))
