@@ -31,15 +31,21 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 ///
 /// Following OWASP's advice on CSV injection, a cell that starts with `=`, `+`, `-`,
 /// `@`, a tab or a carriage return is prefixed with a single quote, so Excel,
-/// LibreOffice and Google Sheets show it as text instead of running it. Numbers that
+/// LibreOffice and Google Sheets show it as text instead of running it. The full-width
+/// forms (`＝` `＋` `－` `＠`) are treated the same: Excel with an East Asian input
+/// method turns them into their ASCII forms as a cell is edited. Numbers that
 /// eventmap writes itself (coordinates, counts) never pass through here, so a
 /// negative longitude stays a number.
 pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
-        _ => cell.into(),
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
     }
 }
+
+/// What a cell must not start with to be shown as text.
+const FORMULA_STARTS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
 
 /// A whole CSV row as it is safe to open in a spreadsheet: every cell through
 /// [`spreadsheet_safe`] except plain numbers (`-12.5`, `1e3`), which a spreadsheet reads
@@ -69,7 +75,7 @@ fn is_plain_number(cell: &str) -> bool {
 /// corrected events file names the same event ids and places as the export it came from.
 pub fn from_spreadsheet(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
         _ => cell,
     }
 }
@@ -84,6 +90,8 @@ mod tests {
         assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(spreadsheet_safe("-2+3"), "'-2+3");
         assert_eq!(spreadsheet_safe("Kabul"), "Kabul");
+        assert_eq!(spreadsheet_safe("＝1+1"), "'＝1+1");
+        assert_eq!(spreadsheet_safe("Ｋabul"), "Ｋabul");
     }
 
     #[test]
@@ -94,7 +102,7 @@ mod tests {
 
     #[test]
     fn neutralised_cells_read_back_as_written() {
-        for cell in ["=HYPERLINK(\"x\")", "@a", "+b", "-c", "\tx", "Kabul", "'quoted", "", "'"] {
+        for cell in ["=HYPERLINK(\"x\")", "@a", "+b", "-c", "\tx", "＠x", "Kabul", "'quoted", "", "'"] {
             assert_eq!(from_spreadsheet(&spreadsheet_safe(cell)), cell);
         }
     }

@@ -8,8 +8,14 @@ use crate::util::{assert_no_panic, Dir, Run};
 use std::path::{Path, PathBuf};
 
 /// Article ids and sentences a spreadsheet would run as formulas.
-const FORMULA_IDS: [&str; 5] =
-    ["=HYPERLINK(\"http://evil.example/\",\"click\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "=1+1"];
+const FORMULA_IDS: [&str; 6] = [
+    "=HYPERLINK(\"http://evil.example/\",\"click\")",
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "=1+1",
+    "＝HYPERLINK(\"http://evil.example/\")",
+];
 
 /// One JSON Lines record.
 fn record(id: &str, text: &str) -> String {
@@ -122,7 +128,7 @@ fn assert_neutralised(what: &str, csv_text: &str) -> usize {
         rows += 1;
         for cell in record.iter() {
             let number = cell.parse::<f64>().is_ok() && cell.bytes().all(|b| b"0123456789+-.eE".contains(&b));
-            let live = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number;
+            let live = cell.starts_with(['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠']) && !number;
             assert!(!live, "{what}: row {row}: a spreadsheet would run {cell:?}\n{csv_text}");
         }
     }
@@ -159,7 +165,11 @@ fn formula_ids_and_text_are_neutralised_in_every_csv_output() {
 
     let ledger = dir.run(&["ledger", a, "--date", "2021-08-10"]);
     succeeded(&ledger);
-    assert!(ledger.stdout.contains(",'"), "an event id or article reached the ledger:\n{}", ledger.stdout);
+    assert!(
+        ledger.stdout.contains(",'") || ledger.stdout.contains(",\"'"),
+        "an event id or article reached the ledger:\n{}",
+        ledger.stdout
+    );
     assert_neutralised("ledger", &ledger.stdout);
 
     // An editor's corrections carrying formulas of their own.
