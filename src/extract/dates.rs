@@ -43,6 +43,12 @@ const MONTHS: [&str; 12] = [
 fn month_number(word: &str) -> Option<u32> {
     // Compared without lower-casing into a new String: this runs on every word twice.
     let w = word.trim_end_matches('.').as_bytes();
+    // Most words are no month: a month's name or abbreviation has 3 to 9 letters and
+    // begins with one of these, so the twelve comparisons below are skipped for the rest.
+    let first = w.first().map(u8::to_ascii_lowercase);
+    if !(3..=9).contains(&w.len()) || !matches!(first, Some(b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd')) {
+        return None;
+    }
     // "August", "Aug", "Sept".
     let abbreviation = |m: &str| {
         (w.len() == 3 || w.eq_ignore_ascii_case(b"sept"))
@@ -113,16 +119,20 @@ pub fn find(words: &[&str], article: NaiveDate) -> Vec<DateMention> {
             || (w == "this" && word(i + 1) == "month")
         {
             push(i, article, 3);
-        } else if let (Ok(day), Some(month)) = (w.parse::<u32>(), month_number(word(i + 1))) {
+        } else if let Some((day, month)) =
+            // (A month is looked for only after a number, and the reverse below: both
+            // tests ran on every word when they were made together.)
+            w.parse::<u32>().ok().and_then(|day| month_number(word(i + 1)).map(|month| (day, month)))
+        {
             // "6 August", "6 Aug"
             if let Some(date) = day_month(article, day, month) {
                 push(i, date, 1);
                 i += 2;
                 continue;
             }
-        } else if let (Some(month), Ok(day)) =
-            (month_number(w), word(i + 1).trim_end_matches(|c: char| !c.is_ascii_digit()).parse::<u32>())
-        {
+        } else if let Some((month, day)) = month_number(w).and_then(|month| {
+            word(i + 1).trim_end_matches(|c: char| !c.is_ascii_digit()).parse::<u32>().ok().map(|day| (month, day))
+        }) {
             // "August 6", "Aug 6"; "may" only before a day number.
             if let Some(date) = day_month(article, day, month) {
                 push(i, date, 1);

@@ -329,8 +329,7 @@ impl<'a> Reader<'a> {
             .map(|d| dates::DateMention { token: d.token + range.start, ..d })
             .collect();
         // "on the same day", "that day": the date of the article's last event.
-        let same_day =
-            words.windows(2).any(|w| matches!((w[0], w[1]), ("same", "day") | ("that", "day")));
+        let same_day = words.windows(2).any(|w| matches!((w[0], w[1]), ("same", "day") | ("that", "day")));
         let previous_date = out.last().map(|d| (d.date, d.precision));
         let date_for = |t: usize| -> (NaiveDate, u8) {
             if same_day {
@@ -446,13 +445,18 @@ impl<'a> Reader<'a> {
         for t in range.clone() {
             if t > range.start {
                 let gap = &self.body[self.toks[t - 1].end..self.toks[t].start];
-                let word = self.toks[t].text(self.body).to_ascii_lowercase();
-                let next = self.toks.get(t + 1).map(|n| n.text(self.body).to_ascii_lowercase()).unwrap_or_default();
+                // Compared in place, not lower-cased into a String: this runs for every token.
+                let is = |w: &str, any: &[&str]| any.iter().any(|a| w.eq_ignore_ascii_case(a));
+                let word = self.toks[t].text(self.body);
                 let after_comma = self.toks[t - 1].gap == Gap::Comma;
-                let boundary_word = matches!(word.as_str(), "but" | "while" | "whereas" | "although" | "though" | "however" | "until" | "unless")
-                    || (after_comma && word == "as")
+                let boundary_word = is(word, &["but", "while", "whereas", "although", "though", "however", "until", "unless"])
+                    || (after_comma && word.eq_ignore_ascii_case("as"))
                     // ", and in Kunar the provincial capital …": a new clause with its own place.
-                    || (after_comma && word == "and" && matches!(next.as_str(), "in" | "on" | "at" | "the" | "a" | "an" | "then"));
+                    || (after_comma
+                        && word.eq_ignore_ascii_case("and")
+                        && self.toks.get(t + 1).is_some_and(|n| {
+                            is(n.text(self.body), &["in", "on", "at", "the", "a", "an", "then"])
+                        }));
                 if gap.contains([';', ':', '—']) || gap.contains(" – ") || gap.contains(" - ") || boundary_word {
                     id += 1;
                 }
@@ -485,10 +489,7 @@ impl<'a> Reader<'a> {
             let side = if passive { Side::Subject } else { pattern.side };
             // "troops fell back", "talks fell apart": not a place falling.
             if pattern.class == Class::Fall
-                && matches!(
-                    words.get(i + len).copied(),
-                    Some("back" | "apart" | "silent" | "ill" | "short" | "asleep")
-                )
+                && matches!(words.get(i + len).copied(), Some("back" | "apart" | "silent" | "ill" | "short" | "asleep"))
             {
                 i += len;
                 continue;
@@ -644,7 +645,8 @@ impl<'a> Reader<'a> {
             return Modality::Cancelled;
         }
         // "to capture" after no attempt word: an aim ("vowed to capture", "the push to take").
-        if trigger.start > range.start && *local(trigger.start - 1) == "to" && !attempt && trigger.class != Class::Fall {
+        if trigger.start > range.start && *local(trigger.start - 1) == "to" && !attempt && trigger.class != Class::Fall
+        {
             let fall_to =
                 trigger.start >= range.start + 2 && matches!(*local(trigger.start - 2), "fell" | "surrendered");
             if !fall_to && !matches!(trigger.class, Class::Arrive | Class::Flee) {
@@ -721,9 +723,8 @@ impl<'a> Reader<'a> {
         let c = clause(trigger.start);
         let mut plural = false;
         // "retook three districts of Baghlan's Andarab valley …: Deh Salah, Pul-e Hisar and Banu".
-        let plural_ahead = (trigger.end..(trigger.end + 3).min(range.end)).any(|t| {
-            matches!(self.word(t), "districts" | "provinces" | "capitals" | "cities" | "towns" | "villages")
-        });
+        let plural_ahead = (trigger.end..(trigger.end + 3).min(range.end))
+            .any(|t| matches!(self.word(t), "districts" | "provinces" | "capitals" | "cities" | "towns" | "villages"));
         if control && plural_ahead {
             // "…: A, B and C", "… – A, B and C".
             let colon = (trigger.end + 1..range.end).find(|&t| {
@@ -800,9 +801,8 @@ impl<'a> Reader<'a> {
         // "Helmand's rural districts have fallen": the districts fell, not Helmand.
         let container = |m: &Mention| {
             self.toks[m.tokens.end - 1].possessive
-                && (m.tokens.end..(m.tokens.end + 2).min(range.end)).any(|t| {
-                    matches!(self.word(t), "districts" | "villages" | "areas" | "towns" | "provinces")
-                })
+                && (m.tokens.end..(m.tokens.end + 2).min(range.end))
+                    .any(|t| matches!(self.word(t), "districts" | "villages" | "areas" | "towns" | "provinces"))
         };
         let candidates: Vec<&Mention> = self
             .mentions_in(&(range.start..trigger.start))
@@ -825,13 +825,12 @@ impl<'a> Reader<'a> {
             // Only a plural in the trigger's own stretch of words counts, not one in an
             // apposition ("Ishkashim and Shighnan, two districts on the border, which fell").
             // The list's own kind word is not an aggregate ("… and Shuhada districts were").
-            let after_kind = if end < trigger.start
-                && matches!(self.word(end), "districts" | "provinces" | "cities" | "towns")
-            {
-                end + 1
-            } else {
-                end
-            };
+            let after_kind =
+                if end < trigger.start && matches!(self.word(end), "districts" | "provinces" | "cities" | "towns") {
+                    end + 1
+                } else {
+                    end
+                };
             let segment = (after_kind..trigger.start)
                 .rev()
                 .find(|&t| self.toks[t].gap == Gap::Comma)
@@ -889,8 +888,7 @@ impl<'a> Reader<'a> {
     /// A place the sentence opens with ("In Kunduz, …"), before the trigger.
     fn fronted_place(&self, range: &Range<usize>, trigger: &Trigger) -> Option<EntryId> {
         let m = self.mention_at(range.start + 1)?;
-        let opens =
-            matches!(self.word(range.start), "in" | "at") && self.toks[m.tokens.end - 1].gap == Gap::Comma;
+        let opens = matches!(self.word(range.start), "in" | "at") && self.toks[m.tokens.end - 1].gap == Gap::Comma;
         (opens && m.tokens.end <= trigger.start && self.mappable(m, false)).then_some(m.entry)
     }
 
@@ -1042,10 +1040,8 @@ impl<'a> Reader<'a> {
             u -= 1;
             let w = self.word(u);
             // "Rahima, who fled": the relative pronoun stands for the name before it.
-            if matches!(
-                w,
-                "who" | "had" | "has" | "have" | "also" | "then" | "later" | "eventually" | "finally"
-            ) || w.ends_with("ly")
+            if matches!(w, "who" | "had" | "has" | "have" | "also" | "then" | "later" | "eventually" | "finally")
+                || w.ends_with("ly")
             {
                 continue;
             }
@@ -1062,8 +1058,7 @@ impl<'a> Reader<'a> {
                     && self.mention_at(v).is_none()
                     && !self.ends_mention(v)
                     && !lexicon::ACTORS.iter().any(|(phrase, _)| phrase == &[word])
-                    && !(v.saturating_sub(3).max(range.start)..=v)
-                        .any(|x| lexicon::TITLES.contains(&self.word(x)))
+                    && !(v.saturating_sub(3).max(range.start)..=v).any(|x| lexicon::TITLES.contains(&self.word(x)))
             };
             return named(u)
                 || (matches!(w, "family" | "children" | "husband" | "wife" | "relatives")
@@ -1172,9 +1167,7 @@ impl<'a> Reader<'a> {
         let before = &words[..local(trigger.start)];
         // "The spokesman said the crossing had also been captured": the actor of the story
         // so far, named in the sentences before.
-        let earlier = || {
-            find_actor_nearest_end(&self.words[range.start.saturating_sub(80)..range.start])
-        };
+        let earlier = || find_actor_nearest_end(&self.words[range.start.saturating_sub(80)..range.start]);
         match (trigger.class, trigger.passive) {
             // "under Taliban control", "fell to the Taliban", "the fall of Sheberghan to the
             // insurgents". The subject is the place or the forces that lost it, never the
