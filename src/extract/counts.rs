@@ -135,7 +135,7 @@ pub fn find(words: &[&str]) -> Vec<Count> {
                 j += 1;
             }
             // "hundreds of families", "thousands of displaced people": a unit within two words.
-            if let Some(unit) = (j..(j + 3).min(words.len())).find_map(|k| unit_of(&words[k])) {
+            if let Some(unit) = (j..(j + 3).min(words.len())).find_map(|k| unit_of(words[k])) {
                 found.push(Count { value: *value, unit, vague: true, token: i });
                 i = j;
                 continue;
@@ -145,7 +145,7 @@ pub fn find(words: &[&str]) -> Vec<Count> {
             let is_year = len == 1 && (1900..2100).contains(&value) && !words[i].contains(',');
             let j = i + len;
             if !is_year {
-                if let Some(unit) = (j..(j + 3).min(words.len())).find_map(|k| unit_of(&words[k])) {
+                if let Some(unit) = (j..(j + 3).min(words.len())).find_map(|k| unit_of(words[k])) {
                     found.push(Count { value, unit, vague: false, token: i });
                     i = j;
                     continue;

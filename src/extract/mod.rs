@@ -319,12 +319,12 @@ impl<'a> Reader<'a> {
         let words = &self.words[range.clone()];
         let clause = self.clauses(range);
         let evidence = self.toks[range.start].start..self.toks[range.end - 1].end;
-        if dates::mentions_earlier_year(&words, article_date) {
+        if dates::mentions_earlier_year(words, article_date) {
             return; // background: "overran the city in 2015"
         }
         // Background state, not a change: "has been under Taliban control since July".
-        let since_state = words.iter().any(|w| *w == "since") && words.iter().any(|w| *w == "control");
-        let date_mentions: Vec<dates::DateMention> = dates::find(&words, article_date)
+        let since_state = words.contains(&"since") && words.contains(&"control");
+        let date_mentions: Vec<dates::DateMention> = dates::find(words, article_date)
             .into_iter()
             .map(|d| dates::DateMention { token: d.token + range.start, ..d })
             .collect();
@@ -347,10 +347,10 @@ impl<'a> Reader<'a> {
                 .map(|d| (d.date, d.precision))
                 .unwrap_or((article_date, 1))
         };
-        let triggers = self.triggers(range, &words);
+        let triggers = self.triggers(range, words);
         let mut displacement_seen = false;
         for trigger in &triggers {
-            let modality = self.modality(range, trigger, &clause, &words);
+            let modality = self.modality(range, trigger, &clause, words);
             if modality == Modality::Cancelled {
                 continue;
             }
@@ -390,7 +390,7 @@ impl<'a> Reader<'a> {
                         .filter(|d| d.event_type == EventType::Control)
                         .find_map(|d| d.actor.filter(|a| *a != Actor::Unknown))
                         .or(self.last_agent.get());
-                    let actor = self.actor(range, trigger, &words, recent);
+                    let actor = self.actor(range, trigger, words, recent);
                     if matches!(trigger.class, Class::Capture | Class::Reverse | Class::Enter)
                         && actor != Actor::Unknown
                     {
@@ -431,7 +431,7 @@ impl<'a> Reader<'a> {
                         continue;
                     }
                     displacement_seen = true;
-                    self.displacement(range, &triggers, &clause, &words, date, precision, &evidence, out);
+                    self.displacement(range, &triggers, &clause, words, date, precision, &evidence, out);
                 }
             }
         }
@@ -473,7 +473,7 @@ impl<'a> Reader<'a> {
         let mut i = 0;
         while i < words.len() {
             let mut matched = None;
-            for pattern in lexicon::patterns_starting_with(&words[i]) {
+            for pattern in lexicon::patterns_starting_with(words[i]) {
                 if let Some(len) = match_words(&words[i..], pattern.words) {
                     matched = Some((pattern, len));
                     break;
@@ -570,7 +570,7 @@ impl<'a> Reader<'a> {
         let mut denied = false;
         // Denials reach over the clause: "officials denied that Ghazni had fallen".
         for t in range.start..trigger.start {
-            if lexicon::DENIAL.contains(&local(t)) {
+            if lexicon::DENIAL.contains(local(t)) {
                 denied = true;
             }
         }
@@ -579,9 +579,9 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let w = local(t);
-            if lexicon::ATTEMPT.contains(&w) {
+            if lexicon::ATTEMPT.contains(w) {
                 attempt = true;
-            } else if lexicon::INTENTION.contains(&w) {
+            } else if lexicon::INTENTION.contains(w) {
                 // "the Taliban will" / "whose fall would": an attempt word nearer wins.
                 if !attempt {
                     return Modality::Cancelled;
@@ -594,7 +594,7 @@ impl<'a> Reader<'a> {
         while t > range.start {
             t -= 1;
             let w = local(t);
-            if lexicon::NEGATION.contains(&w) && *w != "no" {
+            if lexicon::NEGATION.contains(w) && *w != "no" {
                 return Modality::Cancelled;
             }
             if !matches!(
@@ -685,10 +685,8 @@ impl<'a> Reader<'a> {
         if contest {
             let c = clause(trigger.start);
             for m in self.mentions_in(range).filter(|m| clause(m.tokens.start) == c && self.mappable(m, false)) {
-                if matches!(
-                    self.governor(m, range.start).as_deref(),
-                    Some("in" | "around" | "near" | "outside" | "inside" | "at")
-                ) {
+                if matches!(self.governor(m, range.start), Some("in" | "around" | "near" | "outside" | "inside" | "at"))
+                {
                     places.extend(self.chain_from(m, range, false).into_iter().map(|x| self.head(x)));
                 }
             }
@@ -761,17 +759,14 @@ impl<'a> Reader<'a> {
                 // "took control of the Wazakhwa district centre in Paktika": Paktika only locates it.
                 let locative = control
                     && t > trigger.end
-                    && matches!(
-                        self.governor(m, trigger.end).as_deref(),
-                        Some("in" | "near" | "at" | "around" | "outside")
-                    );
+                    && matches!(self.governor(m, trigger.end), Some("in" | "near" | "at" | "around" | "outside"));
                 if self.mappable(m, false) && !contained && !locative {
                     return self.chain_from(m, range, false).into_iter().map(|m| self.head(m)).collect();
                 }
                 continue;
             }
             if let Some((anaphor, len)) =
-                anaphor_at(&self.words_from(t, 3)).filter(|(_, len)| !self.toks[t + len - 1].possessive)
+                anaphor_at(self.words_from(t, 3)).filter(|(_, len)| !self.toks[t + len - 1].possessive)
             {
                 // "the city of Kunduz": the name follows. ("the city's radio station" is not the city.)
                 if let Some(m) = self.mention_at(t + len + 1).filter(|_| self.word(t + len) == "of") {
@@ -857,7 +852,7 @@ impl<'a> Reader<'a> {
             (!aggregate_subject)
                 .then(|| {
                     chains.iter().find(|chain| {
-                        matches!(self.governor(chain[0], range.start).as_deref(), Some("in" | "around" | "near" | "at"))
+                        matches!(self.governor(chain[0], range.start), Some("in" | "around" | "near" | "at"))
                     })
                 })
                 .flatten()
@@ -878,7 +873,7 @@ impl<'a> Reader<'a> {
             if clause(t) != c {
                 break;
             }
-            if let Some((anaphor, _)) = anaphor_at(&self.words_from(t, 3)) {
+            if let Some((anaphor, _)) = anaphor_at(self.words_from(t, 3)) {
                 return self.resolve_anaphor(anaphor, t).into_iter().collect();
             }
         }
@@ -1054,7 +1049,7 @@ impl<'a> Reader<'a> {
             let named = |v: usize| {
                 let word = self.word(v);
                 self.toks[v].shape == crate::text::Shape::Capitalized
-                    && !self.g.index.is_english_word(&word)
+                    && !self.g.index.is_english_word(word)
                     && self.mention_at(v).is_none()
                     && !self.ends_mention(v)
                     && !lexicon::ACTORS.iter().any(|(phrase, _)| phrase == &[word])
@@ -1349,7 +1344,7 @@ impl<'a> Reader<'a> {
                     ..self.toks.get(m.tokens.end).map(|t| t.start).unwrap_or(self.body.len())]
                     .contains(':');
             let governor = if where_clause || heading { Some("at") } else { self.governor(m, range.start) };
-            let is_origin = if evacuee { Some(true) } else { role(start, m.tokens.end, governor.as_deref()) };
+            let is_origin = if evacuee { Some(true) } else { role(start, m.tokens.end, governor) };
             match is_origin {
                 Some(true) if !foreign => {
                     for member in self.chain_from(m, range, false) {
@@ -1367,7 +1362,7 @@ impl<'a> Reader<'a> {
         // "from the city", "left the port", "arrived in the capital": anaphors by their
         // governing word, unless the name follows ("the city of Herat").
         for t in range.clone().filter(|&t| in_moving_clause(t)) {
-            let Some((anaphor, len)) = anaphor_at(&self.words_from(t, 3)) else { continue };
+            let Some((anaphor, len)) = anaphor_at(self.words_from(t, 3)) else { continue };
             if t + len < range.end && local(t + len) == "of" {
                 continue;
             }

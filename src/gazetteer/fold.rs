@@ -177,6 +177,8 @@ fn append_folded_ascii(key: &mut String, letters: &[u8]) {
 fn append_folded(key: &mut String, letters: &[char]) {
     let n = letters.len();
     let at = |i: usize| letters[i];
+    // The key's last letter, kept at hand (`ends_with(char)` costs a memcmp call per letter).
+    let mut last = key.chars().next_back();
     let mut i = 0;
     while i < n {
         let c = at(i);
@@ -195,9 +197,9 @@ fn append_folded(key: &mut String, letters: &[char]) {
             ('w', _) => ('v', 1),
             _ => (arabic_variant(c), 1),
         };
-        // (`ends_with(char)` costs a memcmp call per letter: compare the last char instead.)
-        if key.chars().next_back() != Some(folded) {
+        if last != Some(folded) {
             key.push(folded);
+            last = Some(folded);
         }
         i += advance;
     }
