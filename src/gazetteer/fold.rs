@@ -27,18 +27,34 @@ pub fn tokens(name: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|t| !t.is_empty())
 }
 
+/// The pieces of a name that [`tokens`] makes its tokens of, as written: inner marks
+/// are kept, which [`Folder::push_token`] drops as it folds, so no String is made per
+/// token. A piece of marks alone is no token.
+pub fn raw_tokens(name: &str) -> impl Iterator<Item = &str> {
+    name.split(|c: char| !is_word_char(c)).filter(|t| t.chars().any(|c| !is_inner_mark(c)))
+}
+
 /// The `-i-`, `-e-`, `-ye-` connector words inside a name.
 pub fn is_connector(token: &str) -> bool {
-    matches!(token.to_ascii_lowercase().as_str(), "i" | "e" | "ye" | "y" | "yi")
+    ["i", "e", "ye", "y", "yi"].iter().any(|c| token.eq_ignore_ascii_case(c))
+}
+
+/// [`is_connector`] of the token a raw piece ([`raw_tokens`]) makes.
+pub fn is_connector_raw(piece: &str) -> bool {
+    if piece.contains(is_inner_mark) {
+        is_connector(&piece.chars().filter(|c| !is_inner_mark(*c)).collect::<String>())
+    } else {
+        is_connector(piece)
+    }
 }
 
 /// The folded key without the connectors inside the name: "Nad-e Ali" and "Nad Ali",
 /// "Pul-e Khumri" and "Pul Khumri" meet here.
 pub fn bare_key(name: &str) -> String {
-    let tokens: Vec<String> = tokens(name).collect();
+    let tokens: Vec<&str> = raw_tokens(name).collect();
     let mut folder = Folder::default();
     for (i, token) in tokens.iter().enumerate() {
-        if i > 0 && i + 1 < tokens.len() && is_connector(token) {
+        if i > 0 && i + 1 < tokens.len() && is_connector_raw(token) {
             continue;
         }
         folder.push_token(token);
@@ -49,8 +65,8 @@ pub fn bare_key(name: &str) -> String {
 /// The folded key of a whole name.
 pub fn key(name: &str) -> String {
     let mut folder = Folder::default();
-    for token in tokens(name) {
-        folder.push_token(&token);
+    for token in raw_tokens(name) {
+        folder.push_token(token);
     }
     folder.finish()
 }

@@ -92,8 +92,8 @@ pub struct NameIndex {
     max_fuzzy_key: usize,
     /// Folded common English words.
     english_keys: FxHashSet<Box<str>>,
-    /// Lowercase common English words.
-    english_words: FxHashSet<Box<str>>,
+    /// Lowercase common English words (the bundled list's own lines).
+    english_words: FxHashSet<&'static str>,
 }
 
 /// Shortest key (in letters) that fuzzy matching is tried on: below this, one edit
@@ -101,63 +101,99 @@ pub struct NameIndex {
 pub const FUZZY_MIN_LEN: usize = 6;
 
 impl NameIndex {
-    pub fn build(entries: &[Entry], english_words: &str) -> NameIndex {
+    /// The index of `entries`' names. `english_words` is the bundled list (kept as
+    /// borrowed words, not a String each).
+    pub fn build(entries: &[Entry], english_words: &'static str) -> NameIndex {
         let mut index = NameIndex::default();
+        // Sized up front: growing them one insert at a time rehashed them a dozen times.
+        let words = english_words.lines().count();
+        index.english_words.reserve(words);
+        index.english_keys.reserve(words);
+        index.by_key.reserve(entries.iter().map(|e| e.names.len()).sum());
         let mut folder = Folder::default();
         let mut variant = String::new();
         for word in english_words.lines().map(str::trim).filter(|w| !w.is_empty()) {
-            index.english_words.insert(word.into());
+            index.english_words.insert(word);
             folder.clear();
             folder.push_token(word);
-            index.english_keys.insert(folder.as_str().into());
+            if !index.english_keys.contains(folder.as_str()) {
+                index.english_keys.insert(folder.as_str().into());
+            }
         }
+        // Each name is cut into tokens and folded once, in reused buffers: its key, its
+        // first token's key (a prefix of the key) and its key without connectors all come
+        // from the same pieces. A String per token and per key cost more than the folding.
+        let mut pieces: Vec<&str> = Vec::new();
+        let mut bare = Folder::default();
+        let mut simple_form = String::new();
         for (id, entry) in entries.iter().enumerate() {
             let primary_key = fold::key(&entry.name);
             for (name, trust) in &entry.names {
-                let key = fold::key(name);
-                if !index.accepts(name, &key, *trust, &primary_key) {
+                pieces.clear();
+                pieces.extend(fold::raw_tokens(name));
+                folder.clear();
+                let mut first_len = 0;
+                for (i, piece) in pieces.iter().enumerate() {
+                    folder.push_token(piece);
+                    if i == 0 {
+                        first_len = folder.len();
+                    }
+                }
+                let key = folder.as_str();
+                if !index.accepts(name, key, *trust, &primary_key) {
                     continue;
                 }
                 let capitals_only =
-                    name.chars().filter(|c| c.is_alphabetic()).count() <= 3 && name.chars().all(|c| !c.is_lowercase());
-                let postings = index.by_key.entry(key.clone().into()).or_default();
-                let simple_form = simple(name);
+                    name.chars().all(|c| !c.is_lowercase()) && name.chars().filter(|c| c.is_alphabetic()).count() <= 3;
+                simple_form.clear();
+                push_simple(name, &mut simple_form);
+                if !index.by_key.contains_key(key) {
+                    index.by_key.insert(key.into(), Vec::new());
+                }
+                let Some(postings) = index.by_key.get_mut(key) else { continue };
                 if postings.iter().any(|p| p.entry == id as EntryId && p.trust <= *trust && *p.simple == *simple_form) {
                     continue;
                 }
                 let posting =
-                    Posting { entry: id as EntryId, trust: *trust, simple: simple_form.into(), capitals_only };
-                postings.push(posting.clone());
-                // Also under the key without "-e-"/"-i-" connectors, for spellings that drop them.
-                let bare = fold::bare_key(name);
-                if bare != key && bare.chars().count() >= 4 {
-                    let bare_postings = index.bare_keys.entry(bare.into()).or_default();
-                    if !bare_postings.iter().any(|p| p.entry == posting.entry) {
-                        bare_postings.push(posting);
+                    Posting { entry: id as EntryId, trust: *trust, simple: simple_form.as_str().into(), capitals_only };
+                // Also under the key without "-e-"/"-i-" connectors, for spellings that drop
+                // them (the same key when there are none inside the name).
+                let inner = pieces.len().saturating_sub(1);
+                if pieces.get(1..inner).is_some_and(|p| p.iter().any(|t| fold::is_connector_raw(t))) {
+                    bare.clear();
+                    for (i, piece) in pieces.iter().enumerate() {
+                        if !(i > 0 && i < inner && fold::is_connector_raw(piece)) {
+                            bare.push_token(piece);
+                        }
+                    }
+                    if bare.as_str() != key && bare.as_str().chars().count() >= 4 {
+                        let bare_postings = index.bare_keys.entry(bare.as_str().into()).or_default();
+                        if !bare_postings.iter().any(|p| p.entry == posting.entry) {
+                            bare_postings.push(posting.clone());
+                        }
                     }
                 }
-                let tokens: Vec<String> = fold::tokens(name).collect();
-                index.max_tokens = index.max_tokens.max(tokens.len());
-                if let Some(first) = tokens.first() {
-                    folder.clear();
-                    folder.push_token(first);
-                    if first.starts_with(|c: char| c.is_lowercase()) {
-                        index.lowercase_first_tokens.insert(folder.as_str().into());
-                    } else {
-                        index.first_tokens.insert(folder.as_str().into());
+                postings.push(posting);
+                index.max_tokens = index.max_tokens.max(pieces.len());
+                if let Some(first) = pieces.first() {
+                    let first_key = &key[..first_len];
+                    let lowercase = first.chars().find(|c| !fold::is_inner_mark(*c)).is_some_and(char::is_lowercase);
+                    let firsts = if lowercase { &mut index.lowercase_first_tokens } else { &mut index.first_tokens };
+                    if !firsts.contains(first_key) {
+                        firsts.insert(first_key.into());
                     }
                 }
                 if *trust <= Trust::Curated && fuzzy_kind(entry.kind) && key.chars().count() >= FUZZY_MIN_LEN {
                     index.max_fuzzy_key = index.max_fuzzy_key.max(key.chars().count());
                     let mut add_variant = |variant: &str| match index.deletions.get_mut(variant) {
                         Some(keys) if keys.iter().any(|k| **k == *key) => {}
-                        Some(keys) => keys.push(key.as_str().into()),
+                        Some(keys) => keys.push(key.into()),
                         None => {
-                            index.deletions.insert(variant.into(), vec![key.as_str().into()]);
+                            index.deletions.insert(variant.into(), vec![key.into()]);
                         }
                     };
-                    add_variant(&key);
-                    for_each_deletion(&key, &mut variant, add_variant);
+                    add_variant(key);
+                    for_each_deletion(key, &mut variant, add_variant);
                 }
             }
         }
@@ -175,15 +211,17 @@ impl NameIndex {
         if trust < Trust::Alternate {
             return true;
         }
-        let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
-        let latin = letters.iter().all(|c| c.is_ascii() || (*c as u32) < 0x0250);
         if key.chars().count() < 4 || name.chars().any(|c| c.is_ascii_digit()) {
             return false;
         }
-        if latin && letters.iter().all(|c| !c.is_lowercase()) {
+        // (Letters read from the name each time, not collected: most names are turned
+        // away or let in by the first test that reads them.)
+        let letters = || name.chars().filter(|c| c.is_alphabetic());
+        let latin = letters().all(|c| c.is_ascii() || (c as u32) < 0x0250);
+        if latin && letters().all(|c| !c.is_lowercase()) {
             return false;
         }
-        if latin && letters.iter().all(|c| !c.is_uppercase()) {
+        if latin && letters().all(|c| !c.is_uppercase()) {
             return false;
         }
         if key != primary_key && key.starts_with(primary_key) && key.len() - primary_key.len() <= 2 {
@@ -366,6 +404,12 @@ fn fuzzy_kind(kind: Kind) -> bool {
 /// Lowercase letters and digits without accents.
 pub fn simple(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
+    push_simple(name, &mut out);
+    out
+}
+
+/// [`simple`], onto the end of `out`.
+fn push_simple(name: &str, out: &mut String) {
     for c in name.chars() {
         if c.is_ascii() {
             // An ASCII letter decomposes to itself: no Unicode lookups for it.
@@ -380,7 +424,6 @@ pub fn simple(name: &str) -> String {
             }
         });
     }
-    out
 }
 
 /// Calls `f` with `key` less each of its letters in turn, made in one reused buffer.
