@@ -267,6 +267,12 @@ impl NameIndex {
         self.first_tokens.contains(folded_token)
     }
 
+    /// Folded first tokens of names: capitalised ones, and those written in lower case.
+    pub fn first_token_keys(&self, lowercase: bool) -> impl Iterator<Item = &str> {
+        let firsts = if lowercase { &self.lowercase_first_tokens } else { &self.first_tokens };
+        firsts.iter().map(|k| &**k)
+    }
+
     /// Can a lower-case text token (folded) start a name ("northern Afghanistan")?
     pub fn starts_a_lowercase_name(&self, folded_token: &str) -> bool {
         self.lowercase_first_tokens.contains(folded_token)

@@ -16,7 +16,7 @@ mod words;
 
 use crate::gazetteer::{Candidate, Entry, EntryId, Folder, Gazetteer, Kind, MatchTier, Trust};
 use crate::text::{self, Gap, Shape, Token, Tokens};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 use words::contains;
 
@@ -52,6 +52,11 @@ pub struct Geoparser<'g> {
     /// Every key of the name index (with and without connectors), sorted: a span whose key
     /// begins none of them cannot grow into a name, so the spotter stops growing it.
     sorted_keys: Vec<&'g str>,
+    /// The folded first token of every name (capitalised; written in lower case), with
+    /// the range of `sorted_keys` that begins with it: a growing span's key is looked for
+    /// only inside the range of its shorter key.
+    first_tokens: FxHashMap<&'g str, Range<usize>>,
+    lowercase_first_tokens: FxHashMap<&'g str, Range<usize>>,
 }
 
 /// Reading the context asks for.
@@ -124,18 +129,20 @@ impl<'g> Geoparser<'g> {
         let mut sorted_keys: Vec<&'g str> = gazetteer.index.keys().collect();
         sorted_keys.sort_unstable();
         sorted_keys.dedup();
-        Geoparser { gazetteer, connectors, sorted_keys }
+        let ranges = |lowercase: bool| -> FxHashMap<&'g str, Range<usize>> {
+            let index = &gazetteer.index;
+            index
+                .first_token_keys(lowercase)
+                .map(|k| (k, keys_beginning(&sorted_keys, k, 0..sorted_keys.len())))
+                .collect()
+        };
+        let first_tokens = ranges(false);
+        let lowercase_first_tokens = ranges(true);
+        Geoparser { gazetteer, connectors, sorted_keys, first_tokens, lowercase_first_tokens }
     }
 
     pub fn gazetteer(&self) -> &'g Gazetteer {
         self.gazetteer
-    }
-
-    /// Is `prefix` the beginning of some indexed key? (The first key not below it starts
-    /// with it, if any key does.)
-    fn begins_a_key(&self, prefix: &str) -> bool {
-        let at = self.sorted_keys.partition_point(|k| *k < prefix);
-        self.sorted_keys.get(at).is_some_and(|k| k.starts_with(prefix))
     }
 
     /// Every place named in `body`.
@@ -186,12 +193,9 @@ impl<'g> Geoparser<'g> {
             };
             folder.clear();
             folder.push_token(token.text(body));
-            let starts = if lowercase_start {
-                index.starts_a_lowercase_name(folder.as_str())
-            } else {
-                index.starts_a_name(folder.as_str())
-            };
-            if !starts {
+            let firsts = if lowercase_start { &self.lowercase_first_tokens } else { &self.first_tokens };
+            let first_range = firsts.get(folder.as_str()).cloned();
+            let Some(first_range) = first_range else {
                 if !lowercase_start {
                     if let Some(span) = self.fuzzy_span(body, tokens, i) {
                         i = span.tokens.end;
@@ -201,7 +205,7 @@ impl<'g> Geoparser<'g> {
                 }
                 i += 1;
                 continue;
-            }
+            };
             // Keys of the spans i..=j.
             key_lens.clear();
             key_lens.push(folder.len());
@@ -210,6 +214,11 @@ impl<'g> Geoparser<'g> {
             bare.push_key(folder.as_str());
             bare_key_lens.clear();
             bare_key_lens.push(None);
+            // The indexed keys that begin with each key (the same range while no connector
+            // has been left out of the bare key).
+            let mut key_range = first_range.clone();
+            let mut bare_range = first_range;
+            let mut bare_differs = false;
             let mut j = i;
             while j + 1 < tokens.len() && j + 1 - i < max_tokens {
                 let gap = tokens[j].gap;
@@ -230,7 +239,14 @@ impl<'g> Geoparser<'g> {
                 }
                 // Keys only grow: once neither key begins an indexed key, no longer span is a
                 // name ("the" starts "the east", but "the Taliban took …" is read no further).
-                if !self.begins_a_key(folder.as_str()) && !self.begins_a_key(bare.as_str()) {
+                key_range = keys_beginning(&self.sorted_keys, folder.as_str(), key_range);
+                bare_differs |= connector;
+                if !bare_differs {
+                    bare_range = key_range.clone();
+                } else if !connector {
+                    bare_range = keys_beginning(&self.sorted_keys, bare.as_str(), bare_range);
+                }
+                if key_range.is_empty() && bare_range.is_empty() {
                     break;
                 }
                 key_lens.push(folder.len());
@@ -585,6 +601,16 @@ impl<'g> Geoparser<'g> {
         }
         None
     }
+}
+
+/// The keys within `within` (a range of the sorted `keys`) that begin with `prefix`. The
+/// keys beginning with a prefix are consecutive, and those beginning with a longer one
+/// lie among them: a growing key narrows its range.
+fn keys_beginning(keys: &[&str], prefix: &str, within: Range<usize>) -> Range<usize> {
+    let keys = &keys[within.clone()];
+    let start = keys.partition_point(|k| *k < prefix);
+    let len = keys[start..].partition_point(|k| k.starts_with(prefix));
+    within.start + start..within.start + start + len
 }
 
 /// The word before a name leaves it the subject of what follows: nothing, a conjunction,
