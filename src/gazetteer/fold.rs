@@ -160,7 +160,29 @@ impl Folder {
 /// key's last letter kept at hand. The rules are the same and must stay so.
 fn append_folded_ascii(key: &mut String, letters: &[u8]) {
     // The last byte of a non-ASCII char is never ASCII, so comparing bytes is comparing chars.
-    let mut last = key.as_bytes().last().copied();
+    let last = key.as_bytes().last().copied();
+    fold_ascii(letters, last, |folded| {
+        key.push(char::from(folded));
+        true
+    });
+}
+
+/// The folded key of a token of ASCII letters and digits, as [`Folder::push_token`] makes
+/// it after an empty key, given letter by letter to `emit` until it returns false (a
+/// caller looking the key up letter by letter stops at the first letter no key continues
+/// with). False, and nothing given, for any other token: fold it with a [`Folder`].
+pub fn walk_ascii(token: &str, emit: impl FnMut(u8) -> bool) -> bool {
+    if !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return false;
+    }
+    fold_ascii(token.as_bytes(), None, emit);
+    true
+}
+
+/// The ASCII folding rules: each letter of the key the `letters` fold to after a key
+/// ending in `last`, given to `emit` in turn, until it returns false.
+#[inline]
+fn fold_ascii(letters: &[u8], mut last: Option<u8>, mut emit: impl FnMut(u8) -> bool) {
     let n = letters.len();
     let mut i = 0;
     while i < n {
@@ -181,7 +203,9 @@ fn append_folded_ascii(key: &mut String, letters: &[u8]) {
             _ => (c, 1),
         };
         if last != Some(folded) {
-            key.push(char::from(folded));
+            if !emit(folded) {
+                return;
+            }
             last = Some(folded);
         }
         i += advance;

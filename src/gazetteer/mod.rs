@@ -5,7 +5,10 @@ mod fold;
 mod index;
 mod load;
 
-pub use fold::{bare_key, is_connector, is_inner_mark, is_word_char, key as fold_key, tokens as fold_tokens, Folder};
+pub use fold::{
+    bare_key, is_connector, is_inner_mark, is_word_char, key as fold_key, tokens as fold_tokens,
+    walk_ascii as walk_folded_ascii, Folder,
+};
 pub use index::{rank as rank_candidates, simple as simple_form, Candidate, MatchTier, NameIndex, Posting, Trust};
 pub use load::{LoadError, Source};
 

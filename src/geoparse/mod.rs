@@ -56,7 +56,11 @@ pub struct Geoparser<'g> {
     /// the range of `sorted_keys` that begins with it: a growing span's key is looked for
     /// only inside the range of its shorter key.
     first_tokens: FxHashMap<&'g str, Range<usize>>,
-    lowercase_first_tokens: FxHashMap<&'g str, Range<usize>>,
+    /// The same for names written in lower case, sorted by key: few words start one, and
+    /// a word's key is walked through them letter by letter as it is folded.
+    lowercase_first_tokens: Vec<(&'g str, Range<usize>)>,
+    /// The range of `lowercase_first_tokens` that begins with each ASCII letter.
+    lowercase_initials: [(u32, u32); 128],
 }
 
 /// Reading the context asks for.
@@ -129,20 +133,65 @@ impl<'g> Geoparser<'g> {
         let mut sorted_keys: Vec<&'g str> = gazetteer.index.keys().collect();
         sorted_keys.sort_unstable();
         sorted_keys.dedup();
-        let ranges = |lowercase: bool| -> FxHashMap<&'g str, Range<usize>> {
+        let ranges = |lowercase: bool| {
             let index = &gazetteer.index;
-            index
-                .first_token_keys(lowercase)
-                .map(|k| (k, keys_beginning(&sorted_keys, k, 0..sorted_keys.len())))
-                .collect()
+            index.first_token_keys(lowercase).map(|k| (k, keys_beginning(&sorted_keys, k, 0..sorted_keys.len())))
         };
-        let first_tokens = ranges(false);
-        let lowercase_first_tokens = ranges(true);
-        Geoparser { gazetteer, connectors, sorted_keys, first_tokens, lowercase_first_tokens }
+        let first_tokens = ranges(false).collect();
+        let mut lowercase_first_tokens: Vec<(&'g str, Range<usize>)> = ranges(true).collect();
+        lowercase_first_tokens.sort_unstable_by_key(|(k, _)| *k);
+        let mut lowercase_initials = [(0, 0); 128];
+        for (letter, range) in lowercase_initials.iter_mut().enumerate() {
+            let begins = |k: &str| k.as_bytes().first().is_some_and(|&b| usize::from(b) == letter);
+            let start = lowercase_first_tokens.iter().position(|(k, _)| begins(k)).unwrap_or(0);
+            let len = lowercase_first_tokens[start..].iter().take_while(|(k, _)| begins(k)).count();
+            *range = (start as u32, (start + len) as u32);
+        }
+        Geoparser { gazetteer, connectors, sorted_keys, first_tokens, lowercase_first_tokens, lowercase_initials }
     }
 
     pub fn gazetteer(&self) -> &'g Gazetteer {
         self.gazetteer
+    }
+
+    /// The range of `sorted_keys` a lower-case word begins, if it is the first token of a
+    /// name written in lower case ("northern Afghanistan", "the north"). Almost no word
+    /// is: its key is walked through the sorted first tokens as it is folded, and most
+    /// words leave them after a letter or two, never wholly folded nor hashed. When it
+    /// starts a name, `folder` is left holding its key.
+    fn lowercase_first(&self, word: &str, folder: &mut Folder) -> Option<Range<usize>> {
+        let firsts = &self.lowercase_first_tokens;
+        let (mut lo, mut hi, mut n) = (0, firsts.len(), 0);
+        let walked = crate::gazetteer::walk_folded_ascii(word, |letter| {
+            if n == 0 {
+                let (start, end) = self.lowercase_initials[usize::from(letter)];
+                (lo, hi) = (start as usize, end as usize);
+            } else {
+                // firsts[lo..hi] begin with the n letters so far (a few keys: read in turn):
+                // the one of n letters (if any) sorts first, then the rest by their next letter.
+                let within = &firsts[lo..hi];
+                let start =
+                    within.iter().position(|(k, _)| k.len() > n && k.as_bytes()[n] >= letter).unwrap_or(within.len());
+                let len = within[start..].iter().take_while(|(k, _)| k.as_bytes()[n] == letter).count();
+                lo += start;
+                hi = lo + len;
+            }
+            n += 1;
+            lo < hi
+        });
+        let found = if walked {
+            firsts.get(lo).filter(|(k, _)| lo < hi && k.len() == n)
+        } else {
+            folder.clear();
+            folder.push_token(word);
+            firsts.binary_search_by_key(&folder.as_str(), |(k, _)| *k).ok().map(|at| &firsts[at])
+        };
+        let (_, range) = found?;
+        if walked {
+            folder.clear();
+            folder.push_token(word);
+        }
+        Some(range.clone())
     }
 
     /// Every place named in `body`.
@@ -191,10 +240,13 @@ impl<'g> Geoparser<'g> {
                     continue;
                 }
             };
-            folder.clear();
-            folder.push_token(token.text(body));
-            let firsts = if lowercase_start { &self.lowercase_first_tokens } else { &self.first_tokens };
-            let first_range = firsts.get(folder.as_str()).cloned();
+            let first_range = if lowercase_start {
+                self.lowercase_first(token.text(body), &mut folder)
+            } else {
+                folder.clear();
+                folder.push_token(token.text(body));
+                self.first_tokens.get(folder.as_str()).cloned()
+            };
             let Some(first_range) = first_range else {
                 if !lowercase_start {
                     if let Some(span) = self.fuzzy_span(body, tokens, i) {
