@@ -102,6 +102,11 @@ pub fn tokenize(body: &str) -> Tokens {
         let start = i;
         let mut end = i;
         while end < bytes.len() {
+            // ASCII letters and digits, most of every word, without decoding a char.
+            if bytes[end].is_ascii_alphanumeric() {
+                end += 1;
+                continue;
+            }
             let (c, w) = char_at(body, end);
             if !is_word_char(c) {
                 // "17,000" and "1.2" are one number.
@@ -115,9 +120,10 @@ pub fn tokenize(body: &str) -> Tokens {
             end += w;
         }
         i = end;
-        // Trailing apostrophes and quote marks are not part of the word.
+        // Trailing apostrophes and quote marks are not part of the word (none after an
+        // ASCII letter or digit, the usual last byte).
         let mut word_end = end;
-        while word_end > start {
+        while word_end > start && !bytes[word_end - 1].is_ascii_alphanumeric() {
             let (c, w) = char_before(body, word_end);
             if is_inner_mark(c) {
                 word_end -= w;
@@ -127,7 +133,8 @@ pub fn tokenize(body: &str) -> Tokens {
         }
         let mut possessive = false;
         let text = &body[start..word_end];
-        for suffix in ["'s", "’s", "'S", "’S"] {
+        let ends_in_s = matches!(bytes[word_end - 1], b's' | b'S');
+        for suffix in ["'s", "’s", "'S", "’S"].into_iter().filter(|_| ends_in_s) {
             if text.len() > suffix.len() + 1 && text.ends_with(suffix) {
                 word_end -= suffix.len();
                 possessive = true;
@@ -167,6 +174,10 @@ pub fn tokenize(body: &str) -> Tokens {
 fn classify_gap(gap: &str, tokens: &[Token], t: usize, body: &str) -> Gap {
     if gap.is_empty() {
         return Gap::Other;
+    }
+    // The usual gap, answered before the tests below read it.
+    if gap == " " {
+        return Gap::Space;
     }
     let newlines = gap.bytes().filter(|b| *b == b'\n').count();
     if newlines >= 2 {
@@ -229,6 +240,23 @@ fn ends_sentence(gap: &str, tokens: &[Token], t: usize, body: &str) -> bool {
 }
 
 fn shape(word: &str) -> Shape {
+    if word.is_ascii() {
+        // The same tests on bytes, without decoding chars.
+        let bytes = word.as_bytes();
+        let Some(at) = bytes.iter().position(u8::is_ascii_alphanumeric) else { return Shape::Lower };
+        return if bytes[at].is_ascii_digit() {
+            Shape::Digit
+        } else if bytes[at].is_ascii_uppercase() {
+            let mut rest = bytes[at + 1..].iter().filter(|b| b.is_ascii_alphabetic()).peekable();
+            if rest.peek().is_some() && rest.all(|b| !b.is_ascii_lowercase()) {
+                Shape::AllCaps
+            } else {
+                Shape::Capitalized
+            }
+        } else {
+            Shape::Lower
+        };
+    }
     let mut letters = word.chars().filter(|c| c.is_alphanumeric());
     let Some(first) = letters.next() else { return Shape::Lower };
     if first.is_ascii_digit() || first.is_numeric() {
