@@ -59,8 +59,11 @@ pub struct Geoparser<'g> {
     /// The same for names written in lower case, sorted by key: few words start one, and
     /// a word's key is walked through them letter by letter as it is folded.
     lowercase_first_tokens: Vec<(&'g str, Range<usize>)>,
-    /// The range of `lowercase_first_tokens` that begins with each ASCII letter.
+    /// The range of `lowercase_first_tokens` that begins with each ASCII letter, and with
+    /// each two letters or digits (`pair_slot`): read at every lower-case word, where
+    /// scanning the keys of one letter cost more than folding the word.
     lowercase_initials: [(u32, u32); 128],
+    lowercase_pairs: Vec<(u32, u32)>,
 }
 
 /// Reading the context asks for.
@@ -147,7 +150,26 @@ impl<'g> Geoparser<'g> {
             let len = lowercase_first_tokens[start..].iter().take_while(|(k, _)| begins(k)).count();
             *range = (start as u32, (start + len) as u32);
         }
-        Geoparser { gazetteer, connectors, sorted_keys, first_tokens, lowercase_first_tokens, lowercase_initials }
+        let mut lowercase_pairs = vec![(0, 0); PAIR_SLOTS * PAIR_SLOTS];
+        for (i, (key, _)) in lowercase_first_tokens.iter().enumerate() {
+            if let [a, b, ..] = key.as_bytes() {
+                let (a, b) = (pair_slot(*a), pair_slot(*b));
+                if a < PAIR_SLOTS - 1 && b < PAIR_SLOTS - 1 {
+                    // Sorted keys: those beginning with the same two letters are consecutive.
+                    let range = &mut lowercase_pairs[a * PAIR_SLOTS + b];
+                    *range = if range.0 == range.1 { (i as u32, i as u32 + 1) } else { (range.0, i as u32 + 1) };
+                }
+            }
+        }
+        Geoparser {
+            gazetteer,
+            connectors,
+            sorted_keys,
+            first_tokens,
+            lowercase_first_tokens,
+            lowercase_initials,
+            lowercase_pairs,
+        }
     }
 
     pub fn gazetteer(&self) -> &'g Gazetteer {
@@ -162,9 +184,14 @@ impl<'g> Geoparser<'g> {
     fn lowercase_first(&self, word: &str, folder: &mut Folder) -> Option<Range<usize>> {
         let firsts = &self.lowercase_first_tokens;
         let (mut lo, mut hi, mut n) = (0, firsts.len(), 0);
+        let mut initial = 0;
         let walked = crate::gazetteer::walk_folded_ascii(word, |letter| {
             if n == 0 {
                 let (start, end) = self.lowercase_initials[usize::from(letter)];
+                (lo, hi) = (start as usize, end as usize);
+                initial = letter;
+            } else if n == 1 {
+                let (start, end) = self.lowercase_pairs[pair_slot(initial) * PAIR_SLOTS + pair_slot(letter)];
                 (lo, hi) = (start as usize, end as usize);
             } else {
                 // firsts[lo..hi] begin with the n letters so far (a few keys: read in turn):
@@ -652,6 +679,18 @@ impl<'g> Geoparser<'g> {
             }
         }
         None
+    }
+}
+
+/// Slots of the two-letter table: the digits, the lower-case letters (all a folded
+/// ASCII word is made of), and one for anything else, never filled.
+const PAIR_SLOTS: usize = 37;
+
+fn pair_slot(b: u8) -> usize {
+    match b {
+        b'0'..=b'9' => usize::from(b - b'0'),
+        b'a'..=b'z' => usize::from(b - b'a') + 10,
+        _ => PAIR_SLOTS - 1,
     }
 }
 
