@@ -95,6 +95,33 @@ pub fn find(words: &[&str], article: NaiveDate) -> Vec<DateMention> {
     let mut i = 0;
     while i < words.len() {
         let w = word(i);
+        // Every expression below begins with a digit, a "+" (which number parsing takes),
+        // or a word beginning with one of these letters: most words are passed at once.
+        let first = w.as_bytes().first().map(u8::to_ascii_lowercase);
+        if !matches!(
+            first,
+            Some(
+                b'0'..=b'9'
+                    | b'+'
+                    | b'a'
+                    | b'd'
+                    | b'e'
+                    | b'f'
+                    | b'j'
+                    | b'l'
+                    | b'm'
+                    | b'n'
+                    | b'o'
+                    | b'p'
+                    | b's'
+                    | b't'
+                    | b'w'
+                    | b'y'
+            )
+        ) {
+            i += 1;
+            continue;
+        }
         let mut push = |token: usize, date: NaiveDate, precision: u8| {
             if date <= article {
                 found.push(DateMention { token, date, precision });
@@ -150,8 +177,9 @@ pub fn mentions_earlier_year(words: &[&str], article: NaiveDate) -> bool {
     words.iter().enumerate().any(|(i, w)| {
         let digits = w.trim_end_matches('s');
         let year = digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit());
-        let preceded = i > 0 && matches!(words[i - 1], "in" | "since" | "of" | "the" | "until" | "by");
-        year && preceded && digits.parse::<i32>().map(|y| (1900..article.year()).contains(&y)).unwrap_or(false)
+        // (The word before is read only after a year: this runs on every word.)
+        let preceded = || i > 0 && matches!(words[i - 1], "in" | "since" | "of" | "the" | "until" | "by");
+        year && preceded() && digits.parse::<i32>().map(|y| (1900..article.year()).contains(&y)).unwrap_or(false)
     }) || words.windows(2).any(|w| w[0] == "last" && w[1] == "year")
 }
 

@@ -194,7 +194,10 @@ impl LowerWords {
         for token in toks {
             let word = token.text(body);
             if word.is_ascii() {
-                text.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                // Copied whole, then lower-cased in place: not a char pushed at a time.
+                let start = text.len();
+                text.push_str(word);
+                text[start..].make_ascii_lowercase();
             } else {
                 text.push_str(&word.to_lowercase());
             }
@@ -1593,10 +1596,23 @@ fn finish(article: &Article, mut drafts: Vec<Draft>, g: &Gazetteer, options: &Op
             count: d.count,
             confidence: d.confidence,
             denied: d.denied,
-            sentence: article.body[d.evidence.clone()].split_whitespace().collect::<Vec<_>>().join(" "),
+            sentence: collapse_whitespace(&article.body[d.evidence.clone()]),
             evidence: d.evidence,
         })
         .collect()
+}
+
+/// The words of `text` joined by one space (as `split_whitespace` then `join(" ")`,
+/// without the vector of words between).
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 #[cfg(test)]
