@@ -90,17 +90,31 @@ impl Cue {
     }
 
     fn from_word(word: &str) -> Option<Cue> {
-        let w = word.to_ascii_lowercase();
-        Some(match w.as_str() {
+        const CUES: &[(&str, Cue)] = &[
             // "Bamyan governor", "Kunduz police chief": officials of the province.
-            "province" | "provinces" | "provincial" | "valley" | "governor" | "governor's" | "police" => Cue::Province,
-            "city" | "cities" | "capital" | "airport" | "airfield" => Cue::City,
-            "district" | "districts" => Cue::District,
-            "town" | "towns" => Cue::Town,
-            "village" | "villages" => Cue::Village,
-            "crossing" | "port" => Cue::Crossing,
-            _ => return None,
-        })
+            ("province", Cue::Province),
+            ("provinces", Cue::Province),
+            ("provincial", Cue::Province),
+            ("valley", Cue::Province),
+            ("governor", Cue::Province),
+            ("governor's", Cue::Province),
+            ("police", Cue::Province),
+            ("city", Cue::City),
+            ("cities", Cue::City),
+            ("capital", Cue::City),
+            ("airport", Cue::City),
+            ("airfield", Cue::City),
+            ("district", Cue::District),
+            ("districts", Cue::District),
+            ("town", Cue::Town),
+            ("towns", Cue::Town),
+            ("village", Cue::Village),
+            ("villages", Cue::Village),
+            ("crossing", Cue::Crossing),
+            ("port", Cue::Crossing),
+        ];
+        // Compared in place, not lower-cased into a String: asked of the word after every name.
+        CUES.iter().find(|(cue_word, _)| word.eq_ignore_ascii_case(cue_word)).map(|(_, cue)| *cue)
     }
 }
 
@@ -847,7 +861,8 @@ mod tests;
 /// A name found in several provinces ("Arghandab" in Kandahar and in Zabul, "Nawa" in
 /// Helmand and Ghazni) takes the reading in a province the article names elsewhere.
 fn apply_document_context(g: &Gazetteer, mentions: &mut [Mention]) {
-    let province_of = |id: EntryId| g.entry(id).admin1_code.clone();
+    // (Borrowed codes: a String per mention cost more than the rest of this pass.)
+    let province_of = |id: EntryId| g.entry(id).admin1_code.as_deref();
     let spans_provinces = |m: &Mention| {
         let chosen = g.entry(m.entry);
         m.alternatives.iter().any(|(a, _)| {
@@ -855,16 +870,16 @@ fn apply_document_context(g: &Gazetteer, mentions: &mut [Mention]) {
             alt.kind == chosen.kind && alt.admin1_code != chosen.admin1_code
         })
     };
-    let named: std::collections::BTreeSet<String> =
+    let named: std::collections::BTreeSet<&str> =
         mentions.iter().filter(|m| !m.metonym && !spans_provinces(m)).filter_map(|m| province_of(m.entry)).collect();
     for m in mentions.iter_mut().filter(|m| !m.metonym) {
         let chosen = g.entry(m.entry);
-        if chosen.admin1_code.as_ref().is_some_and(|c| named.contains(c)) {
+        if chosen.admin1_code.as_deref().is_some_and(|c| named.contains(c)) {
             continue;
         }
         let better = m.alternatives.iter().position(|(a, _)| {
             let alt = g.entry(*a);
-            alt.kind == chosen.kind && alt.admin1_code.as_ref().is_some_and(|c| named.contains(c))
+            alt.kind == chosen.kind && alt.admin1_code.as_deref().is_some_and(|c| named.contains(c))
         });
         if let Some(pos) = better {
             let (entry, confidence) = m.alternatives.remove(pos);
