@@ -49,13 +49,12 @@ fn month_number(word: &str) -> Option<u32> {
     if !(3..=9).contains(&w.len()) || !matches!(first, Some(b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd')) {
         return None;
     }
-    // "August", "Aug", "Sept".
-    let abbreviation = |m: &str| {
-        (w.len() == 3 || w.eq_ignore_ascii_case(b"sept"))
-            && m.len() >= w.len()
-            && m.as_bytes()[..w.len()].eq_ignore_ascii_case(w)
-    };
-    MONTHS.iter().position(|m| m.as_bytes().eq_ignore_ascii_case(w) || abbreviation(m)).map(|i| i as u32 + 1)
+    // The months differ in their first three letters: the one a word can be is found by
+    // them, then the word is that month's name, its abbreviation ("Aug") or "Sept".
+    let i = MONTHS.iter().position(|m| m.as_bytes()[..3].eq_ignore_ascii_case(&w[..3]))?;
+    let name = MONTHS[i].as_bytes();
+    let matches = w.len() == 3 || name.eq_ignore_ascii_case(w) || (i == 8 && w.eq_ignore_ascii_case(b"sept"));
+    matches.then_some(i as u32 + 1)
 }
 
 /// "a", "two", "3": a small number of days or weeks.
@@ -127,7 +126,7 @@ pub fn find(words: &[&str], article: NaiveDate) -> Vec<DateMention> {
                 found.push(DateMention { token, date, precision });
             }
         };
-        if let Some((_, weekday)) = WEEKDAYS.iter().find(|(name, _)| *name == w) {
+        if let Some((_, weekday)) = WEEKDAYS.iter().find(|(name, _)| w.ends_with("day") && *name == w) {
             // "last Tuesday" is still the latest Tuesday before the article.
             push(i, last_weekday(article, *weekday), 1);
         } else if w == "yesterday" || w == "overnight" || (w == "last" && word(i + 1) == "night") {
@@ -175,7 +174,8 @@ pub fn find(words: &[&str], article: NaiveDate) -> Vec<DateMention> {
 /// A year before the article's ("in 2015", "in the 1990s"): the sentence is background.
 pub fn mentions_earlier_year(words: &[&str], article: NaiveDate) -> bool {
     words.iter().enumerate().any(|(i, w)| {
-        let digits = w.trim_end_matches('s');
+        // (A year begins with a digit: other words are passed before they are trimmed.)
+        let digits = if w.as_bytes().first().is_some_and(u8::is_ascii_digit) { w.trim_end_matches('s') } else { "" };
         let year = digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit());
         // (The word before is read only after a year: this runs on every word.)
         let preceded = || i > 0 && matches!(words[i - 1], "in" | "since" | "of" | "the" | "until" | "by");

@@ -460,7 +460,8 @@ impl<'a> Reader<'a> {
                         && self.toks.get(t + 1).is_some_and(|n| {
                             is(n.text(self.body), &["in", "on", "at", "the", "a", "an", "then"])
                         }));
-                if gap.contains([';', ':', '—']) || gap.contains(" – ") || gap.contains(" - ") || boundary_word {
+                let marks = gap != " " && (gap.contains([';', ':', '—']) || gap.contains(" – ") || gap.contains(" - "));
+                if marks || boundary_word {
                     id += 1;
                 }
             }
