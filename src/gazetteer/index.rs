@@ -90,10 +90,51 @@ pub struct NameIndex {
     /// Longest key (in letters) with fuzzy variants: a longer query is more than one edit
     /// from all of them, and its own deletions would cost its length squared.
     max_fuzzy_key: usize,
-    /// Folded common English words.
-    english_keys: FxHashSet<Box<str>>,
+    /// Folded common English words, folded when first asked (`is_english_key`).
+    english_keys: std::sync::OnceLock<FxHashSet<Box<str>>>,
+    /// The bundled list, one word a line (folded into `english_keys` when first asked).
+    english_list: &'static str,
     /// Lowercase common English words (the bundled list's own lines).
     english_words: FxHashSet<&'static str>,
+}
+
+/// What a name's spelling says of its place in the index.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    Refused,
+    Accepted,
+    /// Let in unless its key is a common English word's.
+    UnlessEnglish,
+}
+
+/// Which names go in: alternate names are many and noisy, so codes ("KBL"), machine
+/// transliterations (all lowercase), inflections of the name itself ("Kabuli", "Kabulas":
+/// a demonym or a foreign case ending) and common English words are left out (the last
+/// is for the caller to ask).
+fn screen(name: &str, key: &str, trust: Trust, primary_key: &str) -> Screen {
+    if key.chars().count() < 2 {
+        return Screen::Refused;
+    }
+    if trust < Trust::Alternate {
+        return Screen::Accepted;
+    }
+    if key.chars().count() < 4 || name.chars().any(|c| c.is_ascii_digit()) {
+        return Screen::Refused;
+    }
+    // (Letters read from the name each time, not collected: most names are turned away
+    // or let in by the first test that reads them.)
+    let letters = || name.chars().filter(|c| c.is_alphabetic());
+    let latin = letters().all(|c| c.is_ascii() || (c as u32) < 0x0250);
+    if latin && letters().all(|c| !c.is_lowercase()) {
+        return Screen::Refused;
+    }
+    if latin && letters().all(|c| !c.is_uppercase()) {
+        return Screen::Refused;
+    }
+    if key != primary_key && key.starts_with(primary_key) && key.len() - primary_key.len() <= 2 {
+        return Screen::Refused;
+    }
+    Screen::UnlessEnglish
 }
 
 /// Shortest key (in letters) that fuzzy matching is tried on: below this, one edit
@@ -104,43 +145,72 @@ impl NameIndex {
     /// The index of `entries`' names. `english_words` is the bundled list (kept as
     /// borrowed words, not a String each).
     pub fn build(entries: &[Entry], english_words: &'static str) -> NameIndex {
-        let mut index = NameIndex::default();
+        let mut index = NameIndex { english_list: english_words, ..NameIndex::default() };
         // Sized up front: growing them one insert at a time rehashed them a dozen times.
-        let words = english_words.lines().count();
-        index.english_words.reserve(words);
-        index.english_keys.reserve(words);
+        index.english_words.reserve(english_words.lines().count());
         index.by_key.reserve(entries.iter().map(|e| e.names.len()).sum());
+        // Pass 1: each name cut into tokens (kept as slices of it) and folded once, into one
+        // buffer: its key, its first token's key (a prefix of the key) and, later, its key
+        // without connectors all come from the same pieces. A String per token and per key
+        // cost more than the folding.
         let mut folder = Folder::default();
-        let mut variant = String::new();
-        for word in english_words.lines().map(str::trim).filter(|w| !w.is_empty()) {
-            index.english_words.insert(word);
-            folder.clear();
-            folder.push_token(word);
-            if !index.english_keys.contains(folder.as_str()) {
-                index.english_keys.insert(folder.as_str().into());
-            }
-        }
-        // Each name is cut into tokens and folded once, in reused buffers: its key, its
-        // first token's key (a prefix of the key) and its key without connectors all come
-        // from the same pieces. A String per token and per key cost more than the folding.
+        let mut keys = String::new();
         let mut pieces: Vec<&str> = Vec::new();
-        let mut bare = Folder::default();
-        let mut simple_form = String::new();
-        for (id, entry) in entries.iter().enumerate() {
+        // Per name: end of its key in `keys`, its first token's key length, end of its
+        // pieces in `pieces`, what `screen` says of it.
+        let mut names: Vec<(usize, usize, usize, Screen)> = Vec::new();
+        for entry in entries {
             let primary_key = fold::key(&entry.name);
             for (name, trust) in &entry.names {
-                pieces.clear();
+                let start = pieces.len();
                 pieces.extend(fold::raw_tokens(name));
                 folder.clear();
                 let mut first_len = 0;
-                for (i, piece) in pieces.iter().enumerate() {
+                for (i, piece) in pieces[start..].iter().enumerate() {
                     folder.push_token(piece);
                     if i == 0 {
                         first_len = folder.len();
                     }
                 }
-                let key = folder.as_str();
-                if !index.accepts(name, key, *trust, &primary_key) {
+                keys.push_str(folder.as_str());
+                let screen = screen(name, folder.as_str(), *trust, &primary_key);
+                names.push((keys.len(), first_len, pieces.len(), screen));
+            }
+        }
+        // Pass 2: which of the keys that only an English word would keep out are English
+        // words' keys. Only these few are looked for among the 40,000 words folded: a set
+        // of every word's key cost a String each to make and to free.
+        let key_at = |n: usize| {
+            let start = if n == 0 { 0 } else { names[n - 1].0 };
+            &keys[start..names[n].0]
+        };
+        let mut english: FxHashMap<&str, bool> =
+            (0..names.len()).filter(|&n| names[n].3 == Screen::UnlessEnglish).map(|n| (key_at(n), false)).collect();
+        for word in english_words.lines().map(str::trim).filter(|w| !w.is_empty()) {
+            index.english_words.insert(word);
+            folder.clear();
+            folder.push_token(word);
+            if let Some(is_english) = english.get_mut(folder.as_str()) {
+                *is_english = true;
+            }
+        }
+        // Pass 3: the names let in, indexed.
+        let mut bare = Folder::default();
+        let mut simple_form = String::new();
+        let mut variant = String::new();
+        let mut n = 0;
+        for (id, entry) in entries.iter().enumerate() {
+            for (name, trust) in &entry.names {
+                let (_, first_len, pieces_end, screen) = names[n];
+                let key = key_at(n);
+                let pieces = &pieces[if n == 0 { 0 } else { names[n - 1].2 }..pieces_end];
+                n += 1;
+                let accepted = match screen {
+                    Screen::Refused => false,
+                    Screen::Accepted => true,
+                    Screen::UnlessEnglish => !english.get(key).copied().unwrap_or(false),
+                };
+                if !accepted {
                     continue;
                 }
                 let capitals_only =
@@ -200,36 +270,6 @@ impl NameIndex {
         index
     }
 
-    /// Which names go in: alternate names are many and noisy, so codes ("KBL"),
-    /// machine transliterations (all lowercase), inflections of the name itself
-    /// ("Kabuli", "Kabulas": a demonym or a foreign case ending) and common English
-    /// words are left out.
-    fn accepts(&self, name: &str, key: &str, trust: Trust, primary_key: &str) -> bool {
-        if key.chars().count() < 2 {
-            return false;
-        }
-        if trust < Trust::Alternate {
-            return true;
-        }
-        if key.chars().count() < 4 || name.chars().any(|c| c.is_ascii_digit()) {
-            return false;
-        }
-        // (Letters read from the name each time, not collected: most names are turned
-        // away or let in by the first test that reads them.)
-        let letters = || name.chars().filter(|c| c.is_alphabetic());
-        let latin = letters().all(|c| c.is_ascii() || (c as u32) < 0x0250);
-        if latin && letters().all(|c| !c.is_lowercase()) {
-            return false;
-        }
-        if latin && letters().all(|c| !c.is_uppercase()) {
-            return false;
-        }
-        if key != primary_key && key.starts_with(primary_key) && key.len() - primary_key.len() <= 2 {
-            return false;
-        }
-        !self.english_keys.contains(key)
-    }
-
     /// Every folded key names are indexed under, with and without connectors (in no order).
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.by_key.keys().chain(self.bare_keys.keys()).map(|k| &**k)
@@ -279,7 +319,18 @@ impl NameIndex {
     }
 
     pub fn is_english_key(&self, folded: &str) -> bool {
-        self.english_keys.contains(folded)
+        // Folded when first asked: building the index needs only a few of them (`build`).
+        let keys = self.english_keys.get_or_init(|| {
+            let mut folder = Folder::default();
+            let mut keys = FxHashSet::default();
+            for word in self.english_list.lines().map(str::trim).filter(|w| !w.is_empty()) {
+                folder.clear();
+                folder.push_token(word);
+                keys.insert(folder.as_str().into());
+            }
+            keys
+        });
+        keys.contains(folded)
     }
 
     pub fn is_english_word(&self, lowercase: &str) -> bool {
@@ -503,6 +554,14 @@ mod tests {
         let started = std::time::Instant::now();
         assert!(g.index.fuzzy_keys(&huge).is_empty());
         assert!(started.elapsed().as_secs() < 5);
+    }
+
+    /// The English words' keys are folded when first asked, not while building.
+    #[test]
+    fn english_keys_are_folded_when_asked() {
+        let g = crate::gazetteer::Gazetteer::bundled();
+        assert!(g.is_english_key(&super::fold::key("Government")));
+        assert!(!g.is_english_key(&super::fold::key("Kandahar")));
     }
 
     #[test]
