@@ -90,10 +90,6 @@ pub struct NameIndex {
     /// Longest key (in letters) with fuzzy variants: a longer query is more than one edit
     /// from all of them, and its own deletions would cost its length squared.
     max_fuzzy_key: usize,
-    /// Folded common English words, folded when first asked (`is_english_key`).
-    english_keys: std::sync::OnceLock<FxHashSet<Box<str>>>,
-    /// The bundled list, one word a line (folded into `english_keys` when first asked).
-    english_list: &'static str,
     /// Lowercase common English words (the bundled list's own lines).
     english_words: FxHashSet<&'static str>,
 }
@@ -145,7 +141,7 @@ impl NameIndex {
     /// The index of `entries`' names. `english_words` is the bundled list (kept as
     /// borrowed words, not a String each).
     pub fn build(entries: &[Entry], english_words: &'static str) -> NameIndex {
-        let mut index = NameIndex { english_list: english_words, ..NameIndex::default() };
+        let mut index = NameIndex::default();
         // Sized up front: growing them one insert at a time rehashed them a dozen times.
         index.english_words.reserve(english_words.lines().count());
         index.by_key.reserve(entries.iter().map(|e| e.names.len()).sum());
@@ -316,21 +312,6 @@ impl NameIndex {
     /// Can a lower-case text token (folded) start a name ("northern Afghanistan")?
     pub fn starts_a_lowercase_name(&self, folded_token: &str) -> bool {
         self.lowercase_first_tokens.contains(folded_token)
-    }
-
-    pub fn is_english_key(&self, folded: &str) -> bool {
-        // Folded when first asked: building the index needs only a few of them (`build`).
-        let keys = self.english_keys.get_or_init(|| {
-            let mut folder = Folder::default();
-            let mut keys = FxHashSet::default();
-            for word in self.english_list.lines().map(str::trim).filter(|w| !w.is_empty()) {
-                folder.clear();
-                folder.push_token(word);
-                keys.insert(folder.as_str().into());
-            }
-            keys
-        });
-        keys.contains(folded)
     }
 
     pub fn is_english_word(&self, lowercase: &str) -> bool {
@@ -554,14 +535,6 @@ mod tests {
         let started = std::time::Instant::now();
         assert!(g.index.fuzzy_keys(&huge).is_empty());
         assert!(started.elapsed().as_secs() < 5);
-    }
-
-    /// The English words' keys are folded when first asked, not while building.
-    #[test]
-    fn english_keys_are_folded_when_asked() {
-        let g = crate::gazetteer::Gazetteer::bundled();
-        assert!(g.is_english_key(&super::fold::key("Government")));
-        assert!(!g.is_english_key(&super::fold::key("Kandahar")));
     }
 
     #[test]

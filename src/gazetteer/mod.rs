@@ -197,10 +197,4 @@ impl Gazetteer {
         }
         seen.into_iter().map(|id| self.entry(id)).collect()
     }
-
-    /// Is this folded key a common English word (so a capitalised "Bust" at the start
-    /// of a sentence is not the town Bost)?
-    pub fn is_english_key(&self, folded: &str) -> bool {
-        self.index.is_english_key(folded)
-    }
 }
