@@ -38,6 +38,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 mod extracted;
+mod maps;
 pub use extracted::assemble;
 
 /// The tool's version, recorded in the manifest and in every fingerprint (which are in
@@ -51,9 +52,10 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub fn tool_identity() -> &'static str {
     static IDENTITY: OnceLock<String> = OnceLock::new();
     IDENTITY.get_or_init(|| {
-        let exe = std::env::current_exe().and_then(std::fs::read);
+        // Read in blocks: a release build with debug information is 70 MB.
+        let exe = std::env::current_exe().and_then(|path| input_record(&path));
         match exe {
-            Ok(bytes) => format!("{VERSION}+{}", &sha256(&bytes)[..16]),
+            Ok(record) => format!("{VERSION}+{}", &record.sha256[..16]),
             Err(_) => VERSION.to_owned(),
         }
     })
@@ -152,7 +154,44 @@ pub struct DayOutcome {
 }
 
 pub fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An input file's record: its SHA-256 and size, read in blocks (an input may be a
+/// gigabyte of JSON Lines, which need not be in memory at once).
+pub fn input_record(path: &Path) -> std::io::Result<FileRecord> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 1 << 16];
+    let mut bytes = 0u64;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                hasher.update(&buffer[..n]);
+                bytes += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(FileRecord { path: path.display().to_string(), sha256: hex(&hasher.finalize()), bytes })
+}
+
+/// The inputs' records as [`assemble`] read them, by path, so that [`run`] need not
+/// read them again.
+pub type InputRecords = BTreeMap<PathBuf, FileRecord>;
+
+/// The files a build reads, recorded in the manifest with their hashes.
+pub struct InputFiles {
+    pub paths: Vec<PathBuf>,
+    /// The records of those already read (by [`assemble`]); the others are read by [`run`].
+    pub known: InputRecords,
 }
 
 /// Holds `OUT/.eventmap/lock` for the length of a build. Take it before reading any
@@ -357,7 +396,7 @@ pub fn run(
     lock: &Lock,
     gazetteer: &Gazetteer,
     assembled: &Assembled,
-    input_files: &[PathBuf],
+    input_files: &InputFiles,
     options: &Options,
     mut log: impl FnMut(&DayOutcome),
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -367,7 +406,9 @@ pub fn run(
     // Whatever else is in .eventmap/ (staged files, a manifest not yet renamed, their
     // temporary files) belongs to no manifest: a build killed before its commit.
     let private = out.join(".eventmap");
-    let hashes = if options.force { HashCache::default() } else { HashCache::read(out) };
+    let mut hashes = if options.force { HashCache::default() } else { HashCache::read(out) };
+    let maps_before = std::mem::take(&mut hashes.maps);
+    let hashes = hashes;
     for entry in std::fs::read_dir(&private).map_err(io(&private))? {
         let path = entry.map_err(io(&private))?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -488,17 +529,57 @@ pub fn run(
 
     // Render the days to build in parallel, staging each day's files as it is done, so
     // memory holds a few days' files, not the series'. The last day's are kept for latest/.
+    // A day's maps are drawn again only if the data they show changed (see `maps`).
+    let drawn_before = maps_before.under(&maps::key(&gazetteer_version, &options_key));
+    let map_intact = |file: &FileRecord| {
+        previous_outputs.get(file.path.as_str()).is_some_and(|p| p.sha256 == file.sha256) && intact(&file.path)
+    };
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let built: Vec<(NaiveDate, Vec<Produced>, Option<Files>)> = to_build
+    let built: Vec<Built> = to_build
         .par_iter()
         .map(|d| {
-            let files = day_files(&make_day(d.date), d.reports, assembled, options);
-            let produced = files
-                .iter()
-                .map(|(name, bytes)| produce(day_path(d.date, name), bytes))
-                .collect::<Result<Vec<_>, _>>()?;
+            let day = make_day(d.date);
+            let maps_wanted = options.formats.png || options.formats.svg;
+            let fingerprint = maps_wanted.then(|| maps::fingerprint(&render::map_data(&day, d.reports)));
+            let reused = fingerprint.as_ref().and_then(|f| drawn_before.reusable(d.date, f, map_intact));
+            let (layers, maps, events) = day_files(&day, d.reports, assembled, options, reused.is_none());
+            let mut produced = Vec::new();
+            for (name, bytes) in &layers {
+                produced.push(produce(day_path(d.date, name), bytes)?);
+            }
+            let mut map_files = Vec::new();
+            match reused {
+                Some(records) => {
+                    for record in records {
+                        produced.push(Produced { record: record.clone(), staged: false, seen: None });
+                    }
+                    if d.date == last {
+                        // For latest/: the maps as they are in place (intact, just checked).
+                        for record in records {
+                            let path = out.join(&record.path);
+                            let name = record.path.split_once('/').map_or("", |(_, name)| name).to_owned();
+                            map_files.push((name, std::fs::read(&path).map_err(io(&path))?));
+                        }
+                    }
+                }
+                None => {
+                    for (name, bytes) in &maps {
+                        produced.push(produce(day_path(d.date, name), bytes)?);
+                    }
+                }
+            }
+            let first_map = layers.len();
+            let drawn = fingerprint.map(|fingerprint| maps::DrawnMaps {
+                fingerprint,
+                files: produced[first_map..].iter().map(|p| p.record.clone()).collect(),
+            });
+            produced.push(produce(day_path(d.date, &events.0), &events.1)?);
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, to_build.len());
-            Ok((d.date, produced, (d.date == last).then_some(files)))
+            let files = (d.date == last).then(|| {
+                let maps = if map_files.is_empty() { maps } else { map_files };
+                layers.into_iter().chain(maps).chain([events]).collect()
+            });
+            Ok(Built { date: d.date, produced, files, drawn })
         })
         .collect::<Result<_, BuildError>>()?;
 
@@ -530,7 +611,7 @@ pub fn run(
     }
     // latest/: the newest day, as just built or as it stands on disk (intact, or it
     // would have been rebuilt).
-    let latest_files: Files = match built.iter().find_map(|(_, _, files)| files.clone()) {
+    let latest_files: Files = match built.iter().find_map(|b| b.files.clone()) {
         Some(files) => files,
         None => {
             let record = previous_days.get(&last).expect("a day not rebuilt has a record");
@@ -557,23 +638,25 @@ pub fn run(
     }
 
     // The new manifest: this run's files; the earlier ones it did not produce, if intact.
-    let produced: Vec<&Produced> = built.iter().flat_map(|(_, p, _)| p).chain(&series).collect();
+    let produced: Vec<&Produced> = built.iter().flat_map(|b| &b.produced).chain(&series).collect();
     let mut outputs: BTreeMap<String, FileRecord> =
         previous.outputs.iter().filter(|f| intact(&f.path)).map(|f| (f.path.clone(), f.clone())).collect();
     for p in &produced {
         outputs.insert(p.record.path.clone(), p.record.clone());
     }
     let mut inputs = Vec::new();
-    for path in input_files {
-        let bytes = std::fs::read(path).map_err(io(path))?;
-        inputs.push(FileRecord { path: path.display().to_string(), sha256: sha256(&bytes), bytes: bytes.len() as u64 });
+    for path in &input_files.paths {
+        inputs.push(match input_files.known.get(path) {
+            Some(record) => record.clone(),
+            None => input_record(path).map_err(io(path))?,
+        });
     }
     inputs.sort();
     let mut day_records: BTreeMap<NaiveDate, DayRecord> =
         previous.days.iter().filter(|d| d.date < from || d.date > to).map(|d| (d.date, d.clone())).collect();
     for d in &fingerprints {
-        let files = match built.iter().find(|(date, _, _)| *date == d.date) {
-            Some((_, produced, _)) => {
+        let files = match built.iter().find(|b| b.date == d.date) {
+            Some(Built { produced, .. }) => {
                 produced.iter().map(|p| p.record.path.split_once('/').map_or("", |(_, name)| name).to_owned()).collect()
             }
             None => previous_days[&d.date].files.clone(),
@@ -605,7 +688,7 @@ pub fn run(
     let summary_days: Vec<DayOutcome> = fingerprints
         .iter()
         .map(|d| {
-            let produced = built.iter().find(|(date, _, _)| *date == d.date).map(|(_, p, _)| p);
+            let produced = built.iter().find(|b| b.date == d.date).map(|b| &b.produced);
             DayOutcome {
                 date: d.date,
                 rebuilt: produced.is_some(),
@@ -636,7 +719,13 @@ pub fn run(
     let mut seen: BTreeMap<&str, &Seen> =
         on_disk.iter().filter_map(|(path, seen)| Some((*path, seen.as_ref()?))).collect();
     seen.extend(produced.iter().filter_map(|p| Some((p.record.path.as_str(), p.seen.as_ref()?))));
-    HashCache::record(out, &read_manifest(out)?.outputs, &seen);
+    let mut drawn = drawn_before;
+    for day in &built {
+        if let Some(maps) = &day.drawn {
+            drawn.insert(day.date, maps.clone());
+        }
+    }
+    HashCache::record(out, &read_manifest(out)?.outputs, &seen, drawn);
     if stage.exists() {
         step(|| "remove the staging folder".to_owned());
         let _ = std::fs::remove_dir_all(&stage);
@@ -649,6 +738,17 @@ pub fn run(
 
 /// Files by name or path, and their bytes.
 type Files = Vec<(String, Vec<u8>)>;
+
+/// A day this run built.
+struct Built {
+    date: NaiveDate,
+    /// Its files, in the order the day record lists them.
+    produced: Vec<Produced>,
+    /// The last day's files, for latest/.
+    files: Option<Files>,
+    /// Its maps, for the map cache (`None` when no maps are made).
+    drawn: Option<maps::DrawnMaps>,
+}
 
 /// `YYYY-MM-DD/name`.
 fn day_path(date: NaiveDate, name: &str) -> String {
@@ -673,6 +773,9 @@ fn hash_file(path: &Path) -> Option<String> {
 #[derive(Default, Serialize, Deserialize)]
 struct HashCache {
     files: BTreeMap<String, Seen>,
+    /// Each day's maps as last drawn (see [`maps`]).
+    #[serde(default)]
+    maps: maps::MapCache,
 }
 
 /// A file as seen at one moment.
@@ -725,9 +828,10 @@ impl HashCache {
         Some(Seen { sha256: hash_file(&full)?, ..now })
     }
 
-    /// Writes the cache for the outputs the manifest lists, as last seen (best effort: a
-    /// cache that cannot be written only means reading the files next time).
-    fn record(out: &Path, outputs: &[FileRecord], seen: &BTreeMap<&str, &Seen>) {
+    /// Writes the cache for the outputs the manifest lists, as last seen, with the maps as
+    /// last drawn (best effort: a cache that cannot be written only means reading the
+    /// files, and drawing the maps, next time).
+    fn record(out: &Path, outputs: &[FileRecord], seen: &BTreeMap<&str, &Seen>, maps: maps::MapCache) {
         let files = outputs
             .iter()
             .filter_map(|f| {
@@ -735,7 +839,7 @@ impl HashCache {
                 Some((f.path.clone(), (*seen).clone()))
             })
             .collect();
-        let bytes = serde_json::to_vec(&HashCache { files }).expect("a cache serialises");
+        let bytes = serde_json::to_vec(&HashCache { files, maps }).expect("a cache serialises");
         let _ = write_atomic(&out.join(".eventmap").join(Self::FILE), &bytes);
     }
 }
@@ -766,16 +870,32 @@ fn step(what: impl FnOnce() -> String) {
 /// The layers of a day folder: the timeline covers the series, so it is written once, at the top.
 const DAY_LAYERS: [LayerKind; 4] = [LayerKind::Provinces, LayerKind::Places, LayerKind::Events, LayerKind::Flows];
 
-/// A day's files: its layers, maps and that day's events as CSV.
-fn day_files(day: &Day<'_>, reports: usize, assembled: &Assembled, options: &Options) -> Files {
-    let mut files: Files = render::outputs(day, reports, &options.formats, &options.map, &DAY_LAYERS);
+/// A day's files in three parts, in the order the day record lists them: its layers
+/// (with their styles and project), its maps (none unless `draw_maps`) and that day's
+/// events as CSV. The first two together are [`render::outputs`] with every format
+/// asked for, which writes the layers first and the maps after them.
+fn day_files(
+    day: &Day<'_>,
+    reports: usize,
+    assembled: &Assembled,
+    options: &Options,
+    draw_maps: bool,
+) -> (Files, Files, (String, Vec<u8>)) {
+    let formats = &options.formats;
+    let layers_only = Formats { png: false, svg: false, ..formats.clone() };
+    let layers = render::outputs(day, reports, &layers_only, &options.map, &DAY_LAYERS);
+    let maps = if draw_maps {
+        let maps_only = Formats { geojson: false, ..formats.clone() };
+        render::outputs(day, reports, &maps_only, &options.map, &DAY_LAYERS)
+    } else {
+        Vec::new()
+    };
     let mut csv = csv::Writer::from_writer(Vec::new());
     csv.write_record(record::HEADER).expect("in memory");
     for event in assembled.events.iter().filter(|e| e.date == day.date) {
         csv.write_record(record::row(event, day.gazetteer)).expect("in memory");
     }
-    files.push(("events.csv".to_owned(), csv.into_inner().expect("in memory")));
-    files
+    (layers, maps, ("events.csv".to_owned(), csv.into_inner().expect("in memory")))
 }
 
 /// Everything in the options that changes the files.

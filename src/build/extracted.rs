@@ -8,7 +8,7 @@
 //! are not kept, so their problems are reported on every run. Standard input is never
 //! cached. A missing, damaged or foreign cache only means extracting everything.
 
-use super::{gazetteer_version, sha256, tool_identity, Lock};
+use super::{gazetteer_version, input_record, tool_identity, InputRecords, Lock};
 use crate::extract::{self, Actor, Count, CountUnit, Event, EventType};
 use crate::gazetteer::{EntryId, Gazetteer};
 use crate::geoparse::Geoparser;
@@ -169,13 +169,14 @@ struct Found {
 
 /// [`pipeline::assemble`], with the events of unchanged input files taken from the cache
 /// in `lock`'s folder, and the cache brought up to date. The result is the same as
-/// extracting every file.
+/// extracting every file. Also returns the article files' records (hash and size), for
+/// the manifest.
 pub fn assemble(
     lock: &Lock,
     inputs: &Inputs,
     gazetteer: &Gazetteer,
     settings: &Settings,
-) -> Result<Assembled, InputError> {
+) -> Result<(Assembled, InputRecords), InputError> {
     let path = lock.out().join(".eventmap").join(FILE);
     let key = format!("{}|{}|{:?}", tool_identity(), gazetteer_version(gazetteer), settings.extract);
     let loaded: Option<Cache> = std::fs::read(&path)
@@ -192,19 +193,25 @@ pub fn assemble(
         Extract(PathBuf, Option<String>),
         Failed(ingest::IngestError),
     }
+    let mut records = InputRecords::new();
     let units: Vec<Unit> = ingest::expand_inputs(&inputs.articles)
         .into_iter()
         .map(|entry| match entry {
             Err(error) => Unit::Failed(error),
             Ok(path) if path.as_os_str() == "-" => Unit::Extract(path, None),
-            Ok(path) => {
-                let name = path.display().to_string();
-                match std::fs::read(&path).map(|bytes| sha256(&bytes)) {
-                    Ok(sha) if cache.files.get(&name).map(|f| &f.sha256) == Some(&sha) => Unit::Cached(name),
-                    Ok(sha) => Unit::Extract(path, Some(sha)),
-                    Err(_) => Unit::Extract(path, None), // the reader reports why
+            Ok(path) => match input_record(&path) {
+                Ok(record) => {
+                    let name = record.path.clone();
+                    let sha = record.sha256.clone();
+                    records.insert(path.clone(), record);
+                    if cache.files.get(&name).map(|f| &f.sha256) == Some(&sha) {
+                        Unit::Cached(name)
+                    } else {
+                        Unit::Extract(path, Some(sha))
+                    }
                 }
-            }
+                Err(_) => Unit::Extract(path, None), // the reader reports why
+            },
         })
         .collect();
 
@@ -290,5 +297,7 @@ pub fn assemble(
             }
         }
     }
-    pipeline::assemble_with_events(inputs, gazetteer, settings, all.articles, all.events, all.problems)
+    let assembled =
+        pipeline::assemble_with_events(inputs, gazetteer, settings, all.articles, all.events, all.problems)?;
+    Ok((assembled, records))
 }

@@ -46,7 +46,7 @@ pub fn run(args: BuildArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outcom
     let json = args.log_format == LogFormat::Json;
     // The lock first: a second build on the folder fails before reading anything.
     let lock = build::Lock::acquire(&args.output.out)?;
-    let assembled = build::assemble(&lock, &args.pipeline.inputs(), gazetteer, &args.pipeline.settings())?;
+    let (assembled, known) = build::assemble(&lock, &args.pipeline.inputs(), gazetteer, &args.pipeline.settings())?;
     let mut outcome = Outcome::Success;
     // In JSON mode every line on stderr is a JSON object (errors that stop the run aside).
     let note = |kind: &str, message: String| {
@@ -73,6 +73,7 @@ pub fn run(args: BuildArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outcom
     if let Some(baseline) = args.pipeline.baseline.as_ref().map(PathBuf::from).filter(|p| p.is_file()) {
         input_files.push(baseline);
     }
+    let input_files = build::InputFiles { paths: input_files, known };
     let options = build::Options {
         formats: args.output.formats(),
         map,
