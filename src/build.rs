@@ -801,6 +801,13 @@ impl Seen {
         let inode = 0;
         Some(Seen { bytes: meta.len(), modified: nanos(meta.modified().ok()?), inode, seen, sha256: sha256.to_owned() })
     }
+
+    /// Whether `now` is the file as this was seen: the same size, time and inode, and this
+    /// was seen two seconds or more after the file's time (see [`HashCache`]).
+    fn unchanged(&self, now: &Seen) -> bool {
+        let settled = self.modified + 2_000_000_000 <= self.seen;
+        settled && (now.bytes, now.modified, now.inode) == (self.bytes, self.modified, self.inode)
+    }
 }
 
 impl HashCache {
@@ -819,11 +826,8 @@ impl HashCache {
     fn hash(&self, out: &Path, path: &str) -> Option<Seen> {
         let full = out.join(path);
         let now = Seen::now(&full, "")?;
-        if let Some(known) = self.files.get(path) {
-            let settled = known.modified + 2_000_000_000 <= known.seen;
-            if settled && (now.bytes, now.modified, now.inode) == (known.bytes, known.modified, known.inode) {
-                return Some(known.clone());
-            }
+        if let Some(known) = self.files.get(path).filter(|known| known.unchanged(&now)) {
+            return Some(known.clone());
         }
         Some(Seen { sha256: hash_file(&full)?, ..now })
     }

@@ -8,7 +8,7 @@
 //! are not kept, so their problems are reported on every run. Standard input is never
 //! cached. A missing, damaged or foreign cache only means extracting everything.
 
-use super::{gazetteer_version, input_record, tool_identity, InputRecords, Lock};
+use super::{gazetteer_version, input_record, tool_identity, FileRecord, InputRecords, Lock, Seen};
 use crate::extract::{self, Actor, Count, CountUnit, Event, EventType};
 use crate::gazetteer::{EntryId, Gazetteer};
 use crate::geoparse::Geoparser;
@@ -37,6 +37,10 @@ struct Cache {
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
 struct CachedFile {
     sha256: String,
+    /// The file's size, time and inode when it was last hashed: while they stay the same
+    /// the file is not read again (as `hashes.json` does for the outputs).
+    #[serde(default)]
+    seen: Option<Seen>,
     articles: Vec<CachedArticle>,
     events: Vec<CachedEvent>,
 }
@@ -190,28 +194,47 @@ pub fn assemble(
     // cached), or an error of its own.
     enum Unit {
         Cached(String),
-        Extract(PathBuf, Option<String>),
+        /// With the file's hash and how it looked before it was read, if it can be cached.
+        Extract(PathBuf, Option<(String, Option<Seen>)>),
         Failed(ingest::IngestError),
     }
     let mut records = InputRecords::new();
+    let mut newly_seen = false;
     let units: Vec<Unit> = ingest::expand_inputs(&inputs.articles)
         .into_iter()
         .map(|entry| match entry {
             Err(error) => Unit::Failed(error),
             Ok(path) if path.as_os_str() == "-" => Unit::Extract(path, None),
-            Ok(path) => match input_record(&path) {
-                Ok(record) => {
-                    let name = record.path.clone();
-                    let sha = record.sha256.clone();
-                    records.insert(path.clone(), record);
-                    if cache.files.get(&name).map(|f| &f.sha256) == Some(&sha) {
-                        Unit::Cached(name)
-                    } else {
-                        Unit::Extract(path, Some(sha))
+            Ok(path) => {
+                let name = path.display().to_string();
+                // Looked at before reading, so an edit made while it is read shows next time.
+                let now = Seen::now(&path, "");
+                let cached = cache.files.get_mut(&name);
+                let known = match (&now, cached.as_deref()) {
+                    (Some(now), Some(CachedFile { seen: Some(seen), sha256, .. })) if seen.unchanged(now) => {
+                        Some(FileRecord { path: name.clone(), sha256: sha256.clone(), bytes: now.bytes })
                     }
+                    _ => None,
+                };
+                match known.map(Ok).unwrap_or_else(|| input_record(&path)) {
+                    Ok(record) => {
+                        let sha = record.sha256.clone();
+                        records.insert(path.clone(), record);
+                        match cached.filter(|f| f.sha256 == sha) {
+                            Some(file) => {
+                                let seen = now.map(|now| Seen { sha256: sha, ..now });
+                                if file.seen != seen {
+                                    file.seen = seen;
+                                    newly_seen = true;
+                                }
+                                Unit::Cached(name)
+                            }
+                            None => Unit::Extract(path, Some((sha, now))),
+                        }
+                    }
+                    Err(_) => Unit::Extract(path, None), // the reader reports why
                 }
-                Err(_) => Unit::Extract(path, None), // the reader reports why
-            },
+            }
         })
         .collect();
 
@@ -261,7 +284,8 @@ pub fn assemble(
             Unit::Extract(path, sha) => {
                 let name = if path.as_os_str() == "-" { "-".to_owned() } else { path.display().to_string() };
                 let group = found.remove(&name).unwrap_or_default();
-                if let Some(sha256) = sha.filter(|_| group.problems.is_empty()) {
+                if let Some((sha256, seen)) = sha.filter(|_| group.problems.is_empty()) {
+                    let seen = seen.map(|seen| Seen { sha256: sha256.clone(), ..seen });
                     let articles = group
                         .articles
                         .iter()
@@ -273,7 +297,7 @@ pub fn assemble(
                         })
                         .collect();
                     let events = group.events.iter().map(CachedEvent::from).collect();
-                    kept.insert(name, CachedFile { sha256, articles, events });
+                    kept.insert(name, CachedFile { sha256, seen, articles, events });
                 }
                 all.articles.extend(group.articles);
                 all.events.extend(group.events);
@@ -288,7 +312,7 @@ pub fn assemble(
 
     // A cache is a shortcut: written when it changed (an entry extracted, or one for a
     // file no longer read), not synced, errors ignored.
-    if fresh_start || !to_extract.is_empty() || !cache.files.is_empty() {
+    if fresh_start || newly_seen || !to_extract.is_empty() || !cache.files.is_empty() {
         let fresh = Cache { key, files: kept };
         if let Ok(bytes) = serde_json::to_vec(&fresh) {
             let tmp = path.with_extension("json.tmp");
