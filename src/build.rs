@@ -535,66 +535,79 @@ pub fn run(
         previous_outputs.get(file.path.as_str()).is_some_and(|p| p.sha256 == file.sha256) && intact(&file.path)
     };
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let built: Vec<Built> = to_build
-        .par_iter()
-        .map(|d| {
-            let day = make_day(d.date);
-            let maps_wanted = options.formats.png || options.formats.svg;
-            let fingerprint = maps_wanted.then(|| maps::fingerprint(&render::map_data(&day, d.reports)));
-            let reused = fingerprint.as_ref().and_then(|f| drawn_before.reusable(d.date, f, map_intact));
-            let (layers, maps, events) = day_files(&day, d.reports, assembled, options, reused.is_none());
-            let mut produced = Vec::new();
-            for (name, bytes) in &layers {
-                produced.push(produce(day_path(d.date, name), bytes)?);
-            }
-            let mut map_files = Vec::new();
-            match reused {
-                Some(records) => {
-                    for record in records {
-                        produced.push(Produced { record: record.clone(), staged: false, seen: None });
-                    }
-                    if d.date == last {
-                        // For latest/: the maps as they are in place (intact, just checked).
+    // The series' two big files are made meanwhile: a run that builds one day has a core
+    // to spare for them.
+    let series_text = || {
+        let mut events_csv = csv::Writer::from_writer(Vec::new());
+        events_csv.write_record(record::HEADER).expect("in memory");
+        for event in &assembled.events {
+            events_csv.write_record(record::row(event, gazetteer)).expect("in memory");
+        }
+        let timeline = options.formats.geojson.then(|| {
+            let latest = Day { timeline: (from, to), ..make_day(last) };
+            render::layers::timeline(&latest)
+        });
+        (events_csv.into_inner().expect("in memory"), timeline)
+    };
+    let build_days = || -> Result<Vec<Built>, BuildError> {
+        to_build
+            .par_iter()
+            .map(|d| {
+                let day = make_day(d.date);
+                let maps_wanted = options.formats.png || options.formats.svg;
+                let fingerprint = maps_wanted.then(|| maps::fingerprint(&render::map_data(&day, d.reports)));
+                let reused = fingerprint.as_ref().and_then(|f| drawn_before.reusable(d.date, f, map_intact));
+                let (layers, maps, events) = day_files(&day, d.reports, assembled, options, reused.is_none());
+                let mut produced = Vec::new();
+                for (name, bytes) in &layers {
+                    produced.push(produce(day_path(d.date, name), bytes)?);
+                }
+                let mut map_files = Vec::new();
+                match reused {
+                    Some(records) => {
                         for record in records {
-                            let path = out.join(&record.path);
-                            let name = record.path.split_once('/').map_or("", |(_, name)| name).to_owned();
-                            map_files.push((name, std::fs::read(&path).map_err(io(&path))?));
+                            produced.push(Produced { record: record.clone(), staged: false, seen: None });
+                        }
+                        if d.date == last {
+                            // For latest/: the maps as they are in place (intact, just checked).
+                            for record in records {
+                                let path = out.join(&record.path);
+                                let name = record.path.split_once('/').map_or("", |(_, name)| name).to_owned();
+                                map_files.push((name, std::fs::read(&path).map_err(io(&path))?));
+                            }
+                        }
+                    }
+                    None => {
+                        for (name, bytes) in &maps {
+                            produced.push(produce(day_path(d.date, name), bytes)?);
                         }
                     }
                 }
-                None => {
-                    for (name, bytes) in &maps {
-                        produced.push(produce(day_path(d.date, name), bytes)?);
-                    }
-                }
-            }
-            let first_map = layers.len();
-            let drawn = fingerprint.map(|fingerprint| maps::DrawnMaps {
-                fingerprint,
-                files: produced[first_map..].iter().map(|p| p.record.clone()).collect(),
-            });
-            produced.push(produce(day_path(d.date, &events.0), &events.1)?);
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, to_build.len());
-            let files = (d.date == last).then(|| {
-                let maps = if map_files.is_empty() { maps } else { map_files };
-                layers.into_iter().chain(maps).chain([events]).collect()
-            });
-            Ok(Built { date: d.date, produced, files, drawn })
-        })
-        .collect::<Result<_, BuildError>>()?;
+                let first_map = layers.len();
+                let drawn = fingerprint.map(|fingerprint| maps::DrawnMaps {
+                    fingerprint,
+                    files: produced[first_map..].iter().map(|p| p.record.clone()).collect(),
+                });
+                produced.push(produce(day_path(d.date, &events.0), &events.1)?);
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, to_build.len());
+                let files = (d.date == last).then(|| {
+                    let maps = if map_files.is_empty() { maps } else { map_files };
+                    layers.into_iter().chain(maps).chain([events]).collect()
+                });
+                Ok(Built { date: d.date, produced, files, drawn })
+            })
+            .collect::<Result<_, BuildError>>()
+    };
+    let (built, (events_csv, timeline)) = rayon::join(build_days, series_text);
+    let built = built?;
 
     // Whole-series files: all events, the timeline, the latest day, the animation.
     let mut series: Vec<Produced> = Vec::new();
-    let mut events_csv = csv::Writer::from_writer(Vec::new());
-    events_csv.write_record(record::HEADER).expect("in memory");
-    for event in &assembled.events {
-        events_csv.write_record(record::row(event, gazetteer)).expect("in memory");
-    }
-    series.push(produce("events.csv".to_owned(), &events_csv.into_inner().expect("in memory"))?);
-    if options.formats.geojson {
+    series.push(produce("events.csv".to_owned(), &events_csv)?);
+    if let Some(timeline) = timeline {
         // The series' own layer, and a QGIS project opening it under the latest day.
         let latest = Day { timeline: (from, to), ..make_day(last) };
-        series.push(produce("timeline.geojson".to_owned(), render::layers::timeline(&latest).as_bytes())?);
+        series.push(produce("timeline.geojson".to_owned(), timeline.as_bytes())?);
         let style = qgis::style(LayerKind::Timeline, &options.map.style);
         series.push(produce("timeline.qml".to_owned(), style.as_bytes())?);
         let paths: Vec<(String, LayerKind)> = LayerKind::DRAW_ORDER
@@ -888,12 +901,18 @@ fn day_files(
     let formats = &options.formats;
     let layers_only = Formats { png: false, svg: false, ..formats.clone() };
     let layers = render::outputs(day, reports, &layers_only, &options.map, &DAY_LAYERS);
-    let maps = if draw_maps {
-        let maps_only = Formats { geojson: false, ..formats.clone() };
-        render::outputs(day, reports, &maps_only, &options.map, &DAY_LAYERS)
-    } else {
-        Vec::new()
+    // The two maps drawn on two cores (a run that builds one day, the newest, waits on them).
+    let map = |control: bool| {
+        let one = Formats { geojson: false, control, displacement: !control, ..formats.clone() };
+        let wanted = if control { formats.control } else { formats.displacement };
+        if draw_maps && wanted && (formats.png || formats.svg) {
+            render::outputs(day, reports, &one, &options.map, &DAY_LAYERS)
+        } else {
+            Vec::new()
+        }
     };
+    let (mut maps, displacement) = rayon::join(|| map(true), || map(false));
+    maps.extend(displacement);
     let mut csv = csv::Writer::from_writer(Vec::new());
     csv.write_record(record::HEADER).expect("in memory");
     for event in assembled.events.iter().filter(|e| e.date == day.date) {

@@ -8,7 +8,7 @@
 //! are not kept, so their problems are reported on every run. Standard input is never
 //! cached. A missing, damaged or foreign cache only means extracting everything.
 
-use super::{gazetteer_version, input_record, tool_identity, FileRecord, InputRecords, Lock, Seen};
+use super::{gazetteer_version, input_record, tool_identity, FileRecord, InputFiles, InputRecords, Lock, Seen};
 use crate::extract::{self, Actor, Count, CountUnit, Event, EventType};
 use crate::gazetteer::{EntryId, Gazetteer};
 use crate::geoparse::Geoparser;
@@ -16,6 +16,7 @@ use crate::ingest;
 use crate::ledger::inputs::InputError;
 use crate::pipeline::{self, ArticleSummary, Assembled, Inputs, Problem, Settings};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -27,11 +28,83 @@ pub fn file_name() -> &'static str {
     FILE
 }
 
-#[derive(Default, Serialize, Deserialize)]
+/// The cache in memory. On disk it is JSON Lines: a [`Header`], then one [`Line`] per
+/// input file, so that the lines parse on every core and a run that changed one file
+/// copies the other lines as they were instead of writing them again.
+#[derive(Default)]
 struct Cache {
     key: String,
     /// By the input's path as given (after folders are expanded).
     files: BTreeMap<String, CachedFile>,
+    /// The file as read, and where each entry's line is in it, while the entry is as read.
+    bytes: Vec<u8>,
+    lines: BTreeMap<String, std::ops::Range<usize>>,
+}
+
+/// The first line of the file.
+#[derive(Serialize, Deserialize)]
+struct Header {
+    format: u32,
+    key: String,
+}
+
+/// This layout's number in [`Header`]: a file in another layout is not read.
+const FORMAT: u32 = 2;
+
+/// Each line after the first.
+#[derive(Serialize, Deserialize)]
+struct Line<N, F> {
+    name: N,
+    file: F,
+}
+
+impl Cache {
+    /// The cache in `path`, if it is whole and was written under `key`.
+    fn read(path: &std::path::Path, key: &str) -> Option<Cache> {
+        let bytes = std::fs::read(path).ok()?;
+        let mut starts = vec![0];
+        starts.extend(line_ends(&bytes));
+        let ranges: Vec<std::ops::Range<usize>> =
+            starts.windows(2).map(|w| w[0]..w[1]).filter(|r| r.end > r.start + 1).collect();
+        let (first, rest) = ranges.split_first()?;
+        let header: Header = serde_json::from_slice(&bytes[first.clone()]).ok()?;
+        if header.format != FORMAT || header.key != key {
+            return None;
+        }
+        let parsed: Vec<(String, CachedFile)> = rest
+            .par_iter()
+            .map(|r| serde_json::from_slice::<Line<String, CachedFile>>(&bytes[r.clone()]).map(|l| (l.name, l.file)))
+            .collect::<Result<_, _>>()
+            .ok()?;
+        let mut cache = Cache { key: header.key, ..Cache::default() };
+        for ((name, file), range) in parsed.into_iter().zip(rest) {
+            cache.lines.insert(name.clone(), range.clone());
+            cache.files.insert(name, file);
+        }
+        cache.bytes = bytes;
+        Some(cache)
+    }
+
+    /// The cache's bytes with `files` as its entries: lines read and unchanged copied.
+    fn to_bytes(&self, files: &BTreeMap<String, CachedFile>) -> Vec<u8> {
+        let mut out = serde_json::to_vec(&Header { format: FORMAT, key: self.key.clone() }).expect("serialises");
+        out.push(b'\n');
+        for (name, file) in files {
+            match self.lines.get(name) {
+                Some(range) => out.extend_from_slice(&self.bytes[range.clone()]),
+                None => {
+                    serde_json::to_writer(&mut out, &Line { name, file }).expect("serialises");
+                    out.push(b'\n');
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The offset after each newline in `bytes`.
+fn line_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1)
 }
 
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
@@ -173,22 +246,20 @@ struct Found {
 
 /// [`pipeline::assemble`], with the events of unchanged input files taken from the cache
 /// in `lock`'s folder, and the cache brought up to date. The result is the same as
-/// extracting every file. Also returns the article files' records (hash and size), for
-/// the manifest.
+/// extracting every file. Also returns the article files read (folders expanded, standard
+/// input left out) with the records (hash and size) of those it could read, for the
+/// manifest.
 pub fn assemble(
     lock: &Lock,
     inputs: &Inputs,
     gazetteer: &Gazetteer,
     settings: &Settings,
-) -> Result<(Assembled, InputRecords), InputError> {
+) -> Result<(Assembled, InputFiles), InputError> {
     let path = lock.out().join(".eventmap").join(FILE);
     let key = format!("{}|{}|{:?}", tool_identity(), gazetteer_version(gazetteer), settings.extract);
-    let loaded: Option<Cache> = std::fs::read(&path)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .filter(|c: &Cache| c.key == key);
+    let loaded = Cache::read(&path, &key);
     let fresh_start = loaded.is_none();
-    let mut cache = loaded.unwrap_or_default();
+    let mut cache = loaded.unwrap_or_else(|| Cache { key, ..Cache::default() });
 
     // Each input (folders expanded): cached, to extract (with its hash, if it can be
     // cached), or an error of its own.
@@ -200,7 +271,10 @@ pub fn assemble(
     }
     let mut records = InputRecords::new();
     let mut newly_seen = false;
-    let units: Vec<Unit> = ingest::expand_inputs(&inputs.articles)
+    let expanded = ingest::expand_inputs(&inputs.articles);
+    let paths: Vec<PathBuf> =
+        expanded.iter().filter_map(|r| r.as_ref().ok()).filter(|p| p.as_os_str() != "-").cloned().collect();
+    let units: Vec<Unit> = expanded
         .into_iter()
         .map(|entry| match entry {
             Err(error) => Unit::Failed(error),
@@ -216,15 +290,22 @@ pub fn assemble(
                     }
                     _ => None,
                 };
+                let trusted = known.is_some();
                 match known.map(Ok).unwrap_or_else(|| input_record(&path)) {
                     Ok(record) => {
                         let sha = record.sha256.clone();
                         records.insert(path.clone(), record);
                         match cached.filter(|f| f.sha256 == sha) {
                             Some(file) => {
-                                let seen = now.map(|now| Seen { sha256: sha, ..now });
+                                // Read (not trusted): remember how it looked when read.
+                                let seen = if trusted {
+                                    file.seen.clone()
+                                } else {
+                                    now.map(|now| Seen { sha256: sha, ..now })
+                                };
                                 if file.seen != seen {
                                     file.seen = seen;
+                                    cache.lines.remove(&name);
                                     newly_seen = true;
                                 }
                                 Unit::Cached(name)
@@ -267,7 +348,15 @@ pub fn assemble(
     let mut found = found.into_inner();
     let mut all = Found::default();
     let mut kept: BTreeMap<String, CachedFile> = BTreeMap::new();
-    for unit in units {
+    // The cached events as events, on every core.
+    let mut cached_events: Vec<Vec<Event>> = units
+        .par_iter()
+        .map(|unit| match unit {
+            Unit::Cached(name) => cache.files[name].events.iter().cloned().map(Event::from).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    for (unit, events) in units.into_iter().zip(cached_events.drain(..)) {
         match unit {
             Unit::Failed(error) => all.problems.push(error.into()),
             Unit::Cached(name) => {
@@ -278,7 +367,7 @@ pub fn assemble(
                     origin: a.origin.clone(),
                     bytes: a.bytes,
                 }));
-                all.events.extend(file.events.iter().cloned().map(Event::from));
+                all.events.extend(events);
                 kept.insert(name, file);
             }
             Unit::Extract(path, sha) => {
@@ -297,6 +386,7 @@ pub fn assemble(
                         })
                         .collect();
                     let events = group.events.iter().map(CachedEvent::from).collect();
+                    cache.lines.remove(&name);
                     kept.insert(name, CachedFile { sha256, seen, articles, events });
                 }
                 all.articles.extend(group.articles);
@@ -313,15 +403,13 @@ pub fn assemble(
     // A cache is a shortcut: written when it changed (an entry extracted, or one for a
     // file no longer read), not synced, errors ignored.
     if fresh_start || newly_seen || !to_extract.is_empty() || !cache.files.is_empty() {
-        let fresh = Cache { key, files: kept };
-        if let Ok(bytes) = serde_json::to_vec(&fresh) {
-            let tmp = path.with_extension("json.tmp");
-            if std::fs::write(&tmp, bytes).is_ok() {
-                let _ = std::fs::rename(&tmp, &path);
-            }
+        let bytes = cache.to_bytes(&kept);
+        let tmp = path.with_extension("json.tmp");
+        if std::fs::write(&tmp, bytes).is_ok() {
+            let _ = std::fs::rename(&tmp, &path);
         }
     }
     let assembled =
         pipeline::assemble_with_events(inputs, gazetteer, settings, all.articles, all.events, all.problems)?;
-    Ok((assembled, records))
+    Ok((assembled, InputFiles { paths, known: records }))
 }

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use eventmap::build::{self, DayOutcome};
 use eventmap::gazetteer::Gazetteer;
-use eventmap::ingest::expand_inputs;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -46,7 +45,8 @@ pub fn run(args: BuildArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outcom
     let json = args.log_format == LogFormat::Json;
     // The lock first: a second build on the folder fails before reading anything.
     let lock = build::Lock::acquire(&args.output.out)?;
-    let (assembled, known) = build::assemble(&lock, &args.pipeline.inputs(), gazetteer, &args.pipeline.settings())?;
+    let (assembled, mut input_files) =
+        build::assemble(&lock, &args.pipeline.inputs(), gazetteer, &args.pipeline.settings())?;
     let mut outcome = Outcome::Success;
     // In JSON mode every line on stderr is a JSON object (errors that stop the run aside).
     let note = |kind: &str, message: String| {
@@ -63,17 +63,12 @@ pub fn run(args: BuildArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outcom
         note("skipped", problem.to_string());
         outcome = Outcome::Partial;
     }
-    let mut input_files: Vec<PathBuf> = expand_inputs(&args.pipeline.inputs)
-        .into_iter()
-        .filter_map(|r| r.ok())
-        .filter(|p| p.as_os_str() != "-")
-        .collect();
-    input_files.extend(args.pipeline.corrections.iter().cloned());
-    input_files.extend(args.pipeline.acled.iter().cloned());
+    // The article files (as `assemble` found them), then the editor's files.
+    input_files.paths.extend(args.pipeline.corrections.iter().cloned());
+    input_files.paths.extend(args.pipeline.acled.iter().cloned());
     if let Some(baseline) = args.pipeline.baseline.as_ref().map(PathBuf::from).filter(|p| p.is_file()) {
-        input_files.push(baseline);
+        input_files.paths.push(baseline);
     }
-    let input_files = build::InputFiles { paths: input_files, known };
     let options = build::Options {
         formats: args.output.formats(),
         map,

@@ -232,20 +232,25 @@ impl Ledger {
         };
         // Fighting after the last change of hands, recent enough.
         let changed = state.event_id.as_ref().and(state.since);
-        let fights: Vec<&Fight> =
-            history.fights.iter().filter(|f| f.date <= date && changed.map(|c| f.date > c).unwrap_or(true)).collect();
-        if let Some(latest) = fights.last() {
-            if date - latest.date < Duration::days(self.options.contested_days) {
+        // The fights after it, newest (last recorded) first: walked, not collected, as this
+        // runs for every place on every day of a build.
+        let window = Duration::days(self.options.contested_days);
+        let mut fights =
+            history.fights.iter().rev().filter(|f| f.date <= date && changed.map(|c| f.date > c).unwrap_or(true));
+        if let Some(latest) = fights.next() {
+            if date - latest.date < window {
                 // The streak of fighting this belongs to: no gap longer than the window.
-                let mut start = fights.len() - 1;
-                while start > 0
-                    && fights[start].date - fights[start - 1].date < Duration::days(self.options.contested_days)
-                {
-                    start -= 1;
+                let mut start = latest;
+                for earlier in fights {
+                    if start.date - earlier.date < window {
+                        start = earlier;
+                    } else {
+                        break;
+                    }
                 }
                 state = PlaceState {
                     status: Status::Contested,
-                    since: Some(fights[start].date),
+                    since: Some(start.date),
                     disputed: state.disputed,
                     event_id: Some(latest.event_id.clone()),
                     article: Some(latest.article.clone()),
