@@ -13,9 +13,12 @@
 //! - **One build at a time** per `OUT`: a lock file; a second build fails at once with a
 //!   clear message instead of interleaving writes.
 //! - **Cheap when nothing changed**: `.eventmap/` keeps two private caches, each only a
-//!   shortcut (damaged or missing, the build reads everything): the events extracted
-//!   from each input file by its hash (`extracted.json`, see [`assemble`]), and each
-//!   output's size, time and inode when it was last hashed (`hashes.json`).
+//!   shortcut (damaged or missing, the build reads everything and draws every map it
+//!   rebuilds): the events extracted from each input file by its hash, with the file's
+//!   size, time and inode (`extracted.json`, see [`assemble`]); and each output's size,
+//!   time and inode when it was last hashed, with each day's maps by the data they were
+//!   drawn from (`hashes.json`, see `maps`), so a day rebuilt for its layers does not
+//!   draw maps that would come out the same.
 //! - **Never deletes**: days outside `--from`/`--to` keep their files and their manifest
 //!   records; a file the previous manifest listed but this run no longer produces stays
 //!   on disk. The manifest lists exactly the files whose bytes it vouches for: an entry
