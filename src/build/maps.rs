@@ -96,3 +96,39 @@ pub fn fingerprint(data: &MapData<'_>) -> String {
     }
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::Gazetteer;
+    use crate::ledger::Status;
+
+    #[test]
+    fn maps_are_reused_only_for_the_same_data_key_and_intact_files() {
+        let g = Gazetteer::bundled();
+        let date = NaiveDate::from_ymd_opt(2021, 8, 10).unwrap();
+        let mut data = MapData {
+            gazetteer: &g,
+            date,
+            provinces: BTreeMap::new(),
+            places: BTreeMap::new(),
+            flows: Vec::new(),
+            reports: 3,
+        };
+        let empty = fingerprint(&data);
+        data.provinces.insert("AF-KAN".to_owned(), Status::Taliban);
+        let taken = fingerprint(&data);
+        assert_ne!(empty, taken);
+        data.reports = 4;
+        assert_ne!(fingerprint(&data), taken, "the source line counts the reports");
+
+        let file = FileRecord { path: "2021-08-10/control.png".to_owned(), sha256: "ab".to_owned(), bytes: 2 };
+        let mut cache = MapCache::empty("key");
+        cache.insert(date, DrawnMaps { fingerprint: taken.clone(), files: vec![file] });
+        assert!(cache.reusable(date, &taken, |_| true).is_some());
+        assert!(cache.reusable(date, &empty, |_| true).is_none(), "other data");
+        assert!(cache.reusable(date, &taken, |_| false).is_none(), "a file altered or missing");
+        assert!(cache.reusable(date.succ_opt().unwrap(), &taken, |_| true).is_none(), "another day");
+        assert!(cache.under("another key").reusable(date, &taken, |_| true).is_none(), "another build");
+    }
+}
