@@ -184,14 +184,15 @@ pub fn parse_json_lines(path: &str, bytes: Vec<u8>) -> impl Iterator<Item = Resu
     JsonLines::new(path.to_owned(), Box::new(std::io::Cursor::new(bytes)))
 }
 
-/// Decodes UTF-8, dropping a BOM and replacing invalid bytes (with a warning).
-fn decode(path: &str, bytes: &[u8], warnings: &mut Vec<String>) -> String {
+/// Decodes UTF-8, dropping a BOM and replacing invalid bytes (with a warning naming
+/// where the first one is: `at` turns the line within `bytes` into a place in a file).
+fn decode(bytes: &[u8], warnings: &mut Vec<String>, at: impl FnOnce(usize) -> String) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
         Err(error) => {
             let line = bytes[..error.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-            warnings.push(format!("{path}:{line}: invalid UTF-8 replaced with U+FFFD"));
+            warnings.push(format!("{}: invalid UTF-8 replaced with U+FFFD", at(line)));
             String::from_utf8_lossy(bytes).into_owned()
         }
     }
@@ -201,7 +202,7 @@ fn decode(path: &str, bytes: &[u8], warnings: &mut Vec<String>) -> String {
 /// allowed), then the body.
 pub fn parse_text_article(id: &str, path: &str, bytes: &[u8]) -> Result<Article, IngestError> {
     let mut warnings = Vec::new();
-    let text = decode(path, bytes, &mut warnings);
+    let text = decode(bytes, &mut warnings, |line| format!("{path}:{line}"));
     let (first, rest) = match text.find('\n') {
         Some(i) => (&text[..i], &text[i + 1..]),
         None => (text.as_str(), ""),
@@ -315,7 +316,8 @@ impl JsonLines {
     fn parse(&self, bytes: &[u8]) -> Result<Article, IngestError> {
         let mut warnings = Vec::new();
         let where_ = format!("{}:{}", self.path, self.line);
-        let text = decode(&where_, bytes, &mut warnings);
+        // A record is one line of its file: the place is that line, not a line within it.
+        let text = decode(bytes, &mut warnings, |_| where_.clone());
         let record: Record =
             serde_json::from_str(&text).map_err(|e| self.bad(format!("not a JSON article record: {e}")))?;
         let body = record.text.ok_or_else(|| self.bad("missing \"text\"".to_owned()))?;

@@ -171,10 +171,14 @@ fn invalid_utf8() {
     let body = "The Taliban captured Kab\u{FFFD}l.\nFighting in Kunduz.\n";
     assert_eq!(&body[row["start"].parse().unwrap()..row["end"].parse().unwrap()], "Kunduz");
     // Inside a JSON Lines record.
-    dir.write("feed.jsonl", b"{\"id\":\"x\",\"date\":\"2021-08-10\",\"text\":\"Herat \xff Kunduz\"}\n");
+    // The warning names the record's line, and nothing that reads like a column.
+    dir.write(
+        "feed.jsonl",
+        b"{\"id\":\"w\",\"date\":\"2021-08-10\",\"text\":\"Ghazni\"}\n{\"id\":\"x\",\"date\":\"2021-08-10\",\"text\":\"Herat \xff Kunduz\"}\n",
+    );
     let runs = both_commands(&dir, "feed.jsonl", 0);
     for run in &runs {
-        assert!(run.stderr.contains("feed.jsonl:1") && run.stderr.contains("invalid UTF-8"), "{}", run.stderr);
+        assert!(run.stderr.contains("feed.jsonl:2: invalid UTF-8"), "{}", run.stderr);
     }
     assert!(runs[0].stdout.contains("Herat") && runs[0].stdout.contains("Kunduz"), "{}", runs[0].stdout);
 }
