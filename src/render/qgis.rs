@@ -465,7 +465,7 @@ fn layer_style(x: &mut Xml, kind: LayerKind, style: &Style) {
             let symbols: Vec<Symbol> = Status::ALL
                 .iter()
                 .map(|s| {
-                    let colour = status_colour(&palette.point, *s);
+                    let colour = palette.point.of(*s);
                     place_symbol(colour, style)
                 })
                 .collect();
@@ -505,7 +505,7 @@ fn layer_style(x: &mut Xml, kind: LayerKind, style: &Style) {
                 // QGIS has only the searched CASE (`CASE WHEN condition`), not `CASE value`.
                 let mut e = String::from("CASE");
                 for status in Status::ALL {
-                    let fill = status_colour(&palette.area, status);
+                    let fill = palette.area.of(status);
                     let _ = write!(e, " WHEN \"status\" = '{}' THEN '{}'", status.as_str(), pick(fill));
                 }
                 e.push_str(" END");
@@ -586,16 +586,6 @@ fn status_categories() -> Vec<(&'static str, &'static str)> {
     Status::ALL.iter().map(|s| (s.as_str(), s.label())).collect()
 }
 
-fn status_colour(colours: &StatusColours, status: Status) -> Colour {
-    match status {
-        Status::Taliban => colours.taliban,
-        Status::Government => colours.government,
-        Status::Resistance => colours.resistance,
-        Status::Contested => colours.contested,
-        Status::Unknown => colours.unknown,
-    }
-}
-
 /// A symbol, as much of QGIS's symbol model as the styles use.
 enum Symbol {
     Fill { colour: Colour, border: Colour, border_width: f64, hatch: Option<(Colour, f64, f64)> },
@@ -609,7 +599,7 @@ fn province_symbol(area: &StatusColours, status: Status, style: &Style) -> Symbo
         style.size.hatch_spacing.0 * MM_PER_PX,
     ));
     Symbol::Fill {
-        colour: status_colour(area, status),
+        colour: area.of(status),
         border: style.palette.province_border,
         border_width: style.size.province_border.0 * MM_PER_PX,
         hatch,

@@ -27,11 +27,7 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
         .collect();
     for (rings, status) in page.provinces.iter().zip(&statuses) {
         for ring in rings {
-            page.items.push(Item::Fill {
-                ring: ring.clone(),
-                colour: area_colour(&style.palette.area, *status),
-                opacity: 1.0,
-            });
+            page.items.push(Item::Fill { ring: ring.clone(), colour: style.palette.area.of(*status), opacity: 1.0 });
         }
     }
     let mut hatching = Vec::new();
@@ -112,16 +108,6 @@ fn dot_box(dot: &Dot, outline: f64) -> Rect {
     Rect { x0: dot.centre.0 - r, y0: dot.centre.1 - r, x1: dot.centre.0 + r, y1: dot.centre.1 + r }
 }
 
-pub fn area_colour(colours: &StatusColours, status: Status) -> super::style::Colour {
-    match status {
-        Status::Taliban => colours.taliban,
-        Status::Government => colours.government,
-        Status::Resistance => colours.resistance,
-        Status::Contested => colours.contested,
-        Status::Unknown => colours.unknown,
-    }
-}
-
 /// A capital: its status colour inside a dark outline and a light ring, so it
 /// reads on a province of any colour; Kabul's dot is larger with a centre dot.
 fn draw_dot(
@@ -133,7 +119,7 @@ fn draw_dot(
     halo: super::style::Colour,
     width: f64,
 ) {
-    let fill = area_colour(colours, dot.status.unwrap_or(Status::Unknown));
+    let fill = colours.of(dot.status.unwrap_or(Status::Unknown));
     items.push(Item::Circle {
         centre: dot.centre,
         radius: dot.radius + width,
@@ -248,11 +234,7 @@ fn draw_legend(page: &mut Page, rect: Rect, capitals: &[(Dot, &str, u64, bool)])
     for (status, text) in legend_rows(capitals) {
         let sw = Rect { x0: x, y0: top - 0.2 * size, x1: x + swatch_w, y1: top - 0.2 * size + swatch_h };
         let ring = rect_ring(&sw);
-        page.items.push(Item::Fill {
-            ring: ring.clone(),
-            colour: area_colour(&style.palette.area, status),
-            opacity: 1.0,
-        });
+        page.items.push(Item::Fill { ring: ring.clone(), colour: style.palette.area.of(status), opacity: 1.0 });
         if status == Status::Contested {
             hatch(
                 &mut page.items,

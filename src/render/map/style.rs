@@ -79,6 +79,20 @@ pub struct StatusColours {
     pub unknown: Colour,
 }
 
+impl StatusColours {
+    /// The colour of a status (a contested area's ground; its hatching is `contested_hatch`).
+    pub fn of(&self, status: crate::ledger::Status) -> Colour {
+        use crate::ledger::Status;
+        match status {
+            Status::Taliban => self.taliban,
+            Status::Government => self.government,
+            Status::Resistance => self.resistance,
+            Status::Contested => self.contested,
+            Status::Unknown => self.unknown,
+        }
+    }
+}
+
 /// Colours for everything that is not a control status.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
