@@ -366,7 +366,7 @@ pub fn gazetteer_version(gazetteer: &Gazetteer) -> String {
             }
         }
     }
-    hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+    hex(&hasher.finalize()[..8])
 }
 
 /// What a day's files are made from, and the figures the manifest keeps.

@@ -16,11 +16,10 @@
 //! result is the same as drawing it. Only a shortcut: a missing, damaged or foreign cache
 //! means drawing the maps.
 
-use super::{tool_identity, FileRecord};
+use super::{sha256, tool_identity, FileRecord};
 use crate::render::map::MapData;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -94,7 +93,7 @@ pub fn fingerprint(data: &MapData<'_>) -> String {
     for flow in flows {
         let _ = writeln!(text, "{flow:?}");
     }
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    sha256(text.as_bytes())
 }
 
 #[cfg(test)]
