@@ -309,11 +309,6 @@ impl NameIndex {
         firsts.iter().map(|k| &**k)
     }
 
-    /// Can a lower-case text token (folded) start a name ("northern Afghanistan")?
-    pub fn starts_a_lowercase_name(&self, folded_token: &str) -> bool {
-        self.lowercase_first_tokens.contains(folded_token)
-    }
-
     pub fn is_english_word(&self, lowercase: &str) -> bool {
         self.english_words.contains(lowercase)
     }
