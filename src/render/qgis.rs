@@ -53,10 +53,6 @@ impl LayerKind {
         }
     }
 
-    pub fn from_stem(stem: &str) -> Option<LayerKind> {
-        LayerKind::ALL.into_iter().find(|k| k.stem() == stem)
-    }
-
     fn geometry(self) -> Geometry {
         match self {
             LayerKind::Provinces | LayerKind::Timeline => Geometry::Polygon,
