@@ -5,8 +5,7 @@
 //!
 //! How a map is made: [`control_scene`] or [`displacement_scene`] lays the map out
 //! (projection, labels without overlaps, legend) into a [`Scene`]; the scene is
-//! drawn through plotters' SVG backend, and for PNG that SVG is rasterised by resvg
-//! with anti-aliasing. Text is set in DejaVu Sans from the `dejavu` crate, never a
+//! written out as SVG, and for PNG that SVG is rasterised by resvg with anti-aliasing. Text is set in DejaVu Sans from the `dejavu` crate, never a
 //! system font; the SVG keeps it as text and names the family.
 //!
 //! # Examples
@@ -34,6 +33,7 @@ mod projection;
 pub mod raster;
 mod scene;
 mod style;
+mod svg;
 
 pub use displacement::count_label;
 pub use labels::FAMILY;
@@ -118,7 +118,7 @@ pub fn displacement_scene(data: &MapData, options: &MapOptions) -> Scene {
 
 /// The control map as SVG.
 pub fn control_svg(data: &MapData, options: &MapOptions) -> String {
-    scene::to_svg(&control_scene(data, options))
+    svg::write(&control_scene(data, options), svg::Background::Drawn)
 }
 
 /// The control map as PNG, `width_px × scale` pixels wide.
@@ -128,7 +128,7 @@ pub fn control_png(data: &MapData, options: &MapOptions) -> Vec<u8> {
 
 /// The displacement map as SVG.
 pub fn displacement_svg(data: &MapData, options: &MapOptions) -> String {
-    scene::to_svg(&displacement_scene(data, options))
+    svg::write(&displacement_scene(data, options), svg::Background::Drawn)
 }
 
 /// The displacement map as PNG, `width_px × scale` pixels wide.
@@ -138,7 +138,7 @@ pub fn displacement_png(data: &MapData, options: &MapOptions) -> Vec<u8> {
 
 /// A scene as SVG (for a scene the caller has inspected or changed).
 pub fn scene_svg(scene: &Scene) -> String {
-    scene::to_svg(scene)
+    svg::write(scene, svg::Background::Drawn)
 }
 
 /// A scene as PNG at `scale`.

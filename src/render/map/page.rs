@@ -3,7 +3,9 @@
 //! outline), the scale bar and the legend box.
 
 use super::labels::{self, measure, Align, Anchor, Placer};
-use super::projection::{clip_ring, project_rings, to_px_thinned, Frame, Projection, Rect, Ring, Xy};
+use super::projection::{
+    clip_line, clip_ring, edges_once, project_rings, to_px_thinned, Frame, Projection, Rect, Ring, Stroke, Xy,
+};
 use super::scene::{Item, LabelKind, PlacedLabel, Scene, Text};
 use super::style::{Colour, Style};
 use super::{MapData, MapOptions};
@@ -32,6 +34,10 @@ pub struct Page<'a> {
     pub provinces: Vec<Vec<Vec<Xy>>>,
     /// Country rings in pixels, in gazetteer order.
     countries: Vec<Vec<Vec<Xy>>>,
+    /// Every province border once, in pixels (see [`edges_once`]).
+    province_borders: Vec<Stroke>,
+    /// Every neighbouring country's border once, in pixels, cut to the frame.
+    neighbour_borders: Vec<Stroke>,
     title: String,
     subtitle: String,
     source: String,
@@ -66,6 +72,25 @@ impl<'a> Page<'a> {
         let to_px = |shapes: Vec<Vec<Ring>>| -> Vec<Vec<Vec<Xy>>> {
             shapes.iter().map(|rings| rings.iter().map(|r| to_px_thinned(&frame, r, thin)).collect()).collect()
         };
+        let thinned = |strokes: Vec<Stroke>| -> Vec<Stroke> {
+            let thin = |s: Stroke| Stroke { points: to_px_thinned(&frame, &s.points, thin), closed: s.closed };
+            strokes.into_iter().map(thin).collect()
+        };
+        let province_borders = thinned(edges_once(provinces.iter().flatten()));
+        let neighbours = data.gazetteer.countries.iter().zip(&countries).filter(|(c, _)| c.iso_a2 != "AF");
+        let neighbours = neighbours.flat_map(|(_, rings)| rings);
+        let neighbour_borders = thinned(edges_once(neighbours))
+            .into_iter()
+            .flat_map(|stroke| {
+                let mut points = stroke.points;
+                if stroke.closed {
+                    points.push(points[0]);
+                }
+                let parts = clip_line(&points, &frame.rect);
+                let whole = parts.len() == 1 && parts[0].len() == points.len();
+                parts.into_iter().map(move |points| Stroke { points, closed: whole && stroke.closed })
+            })
+            .collect();
         let provinces = to_px(provinces);
         let countries = to_px(countries);
         let placer = Placer::new(frame.rect.inset(margin * 0.25), style.size.halo.0 * u + 2.0 * u);
@@ -82,6 +107,8 @@ impl<'a> Page<'a> {
             dropped: Vec::new(),
             provinces,
             countries,
+            province_borders,
+            neighbour_borders,
             title,
             subtitle,
             source,
@@ -102,21 +129,13 @@ impl<'a> Page<'a> {
     pub fn draw_neighbours(&mut self) {
         let palette = &self.style.palette;
         self.items.push(Item::Fill { ring: rect_ring(&self.frame.rect), colour: palette.neighbour, opacity: 1.0 });
-        for (country, rings) in self.data.gazetteer.countries.iter().zip(&self.countries) {
-            if country.iso_a2 == "AF" {
-                continue;
-            }
-            for ring in rings {
-                let clipped = clip_ring(ring, &self.frame.rect);
-                if clipped.len() >= 3 {
-                    self.items.push(Item::Line {
-                        points: clipped,
-                        colour: palette.neighbour_border,
-                        width: self.style.size.neighbour_border.0 * self.u,
-                        closed: true,
-                    });
-                }
-            }
+        for border in &self.neighbour_borders {
+            self.items.push(Item::Line {
+                points: border.points.clone(),
+                colour: palette.neighbour_border,
+                width: self.style.size.neighbour_border.0 * self.u,
+                closed: border.closed,
+            });
         }
     }
 
@@ -128,15 +147,13 @@ impl<'a> Page<'a> {
         outline_colour: Colour,
         outline_width: f64,
     ) {
-        for rings in &self.provinces {
-            for ring in rings {
-                self.items.push(Item::Line {
-                    points: ring.clone(),
-                    colour: province_colour,
-                    width: province_width * self.u,
-                    closed: true,
-                });
-            }
+        for border in &self.province_borders {
+            self.items.push(Item::Line {
+                points: border.points.clone(),
+                colour: province_colour,
+                width: province_width * self.u,
+                closed: border.closed,
+            });
         }
         for (country, rings) in self.data.gazetteer.countries.iter().zip(&self.countries) {
             if country.iso_a2 != "AF" {

@@ -1,15 +1,17 @@
-//! Pixels from a scene, with anti-aliased edges, lines and text: the scene is drawn
-//! through plotters' SVG backend and rasterised by resvg (tiny-skia), with only the
-//! bundled DejaVu faces in its font database. The other approach measured (plotters'
+//! Pixels from a scene, with anti-aliased edges, lines and text: the scene's SVG
+//! (see `svg`) rasterised by resvg (tiny-skia), with only the bundled DejaVu faces in
+//! its font database. The other approach measured (plotters'
 //! bitmap backend at several times the size, averaged down) is kept for the benchmark.
 
-use super::scene::{draw, draw_items, Scene};
+use super::labels::{Align, FAMILY};
+use super::projection::Xy;
+use super::scene::{Item, Scene, Text};
+use super::style::Colour;
+use super::svg;
+use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::sync::{Arc, OnceLock};
-
-/// Coordinates are drawn at this multiple of the output before resvg scales them
-/// down, so plotters' integer pixels and line widths land on quarter pixels.
-const SUBPIXEL: f64 = 4.0;
 
 fn font_database() -> Arc<resvg::usvg::fontdb::Database> {
     static DB: OnceLock<Arc<resvg::usvg::fontdb::Database>> = OnceLock::new();
@@ -58,68 +60,19 @@ fn safe_scale(scene: &Scene, scale: f32) -> f64 {
 pub fn to_png(scene: &Scene, scale: f32) -> Vec<u8> {
     let scale = safe_scale(scene, scale);
     let (w, h) = (px_size(scene.width, scale), px_size(scene.height, scale));
-    let k = scale * SUBPIXEL;
-    let mut svg = String::new();
-    {
-        let area =
-            SVGBackend::with_string(&mut svg, (px_size(scene.width, k), px_size(scene.height, k))).into_drawing_area();
-        // The background is filled into the pixmap below: the same pixels as an
-        // opaque rectangle over the whole page, without running it through the
-        // rasteriser's pipeline.
-        draw_items(scene, &area, k).expect("drawing into a string cannot fail");
-        area.present().expect("drawing into a string cannot fail");
-    }
+    let svg = svg::write(scene, svg::Background::Omitted);
     let options = resvg::usvg::Options {
         font_family: super::labels::FAMILY.to_owned(),
         fontdb: font_database(),
         ..resvg::usvg::Options::default()
     };
-    let svg = paint_opacity(&svg);
-    let tree = resvg::usvg::Tree::from_str(&svg, &options).expect("plotters writes valid SVG");
+    let tree = resvg::usvg::Tree::from_str(&svg, &options).expect("the scene's SVG is valid");
     let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).expect("a map has a non-zero size");
     let background = scene.background;
     pixmap.fill(resvg::tiny_skia::Color::from_rgba8(background.0, background.1, background.2, 255));
-    let s = (1.0 / SUBPIXEL) as f32;
+    let s = scale as f32;
     resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(s, s), &mut pixmap.as_mut());
     encode_rgb(w, h, &rgba_to_rgb(pixmap.take()))
-}
-
-/// plotters gives a translucent colour as the element's `opacity`, which resvg draws in
-/// a layer of its own, composited afterwards: a dense displacement map has hundreds
-/// (arrows, circles, the boxes behind labels) and spent a third of its time on them.
-/// An element that only fills, or only strokes, looks the same with that opacity on
-/// its paint (`fill-opacity`, `stroke-opacity`), which resvg draws directly. Elements
-/// with both keep theirs. Only for the raster: the SVG maps stay as plotters writes them.
-fn paint_opacity(svg: &str) -> std::borrow::Cow<'_, str> {
-    const OPACITY: &str = " opacity=\"";
-    if !svg.contains(OPACITY) {
-        return svg.into();
-    }
-    let mut out = String::with_capacity(svg.len() + svg.len() / 16);
-    let mut rest = svg;
-    while let Some(open) = rest.find('<') {
-        let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
-        let tag = &rest[open..close];
-        out.push_str(&rest[..open]);
-        let no_fill = tag.contains(" fill=\"none\"");
-        let no_stroke = tag.contains(" stroke=\"none\"") || !tag.contains(" stroke=\"");
-        match (tag.find(OPACITY), no_fill, no_stroke) {
-            (Some(at), false, true) => {
-                out.push_str(&tag[..at]);
-                out.push_str(" fill-opacity=\"");
-                out.push_str(&tag[at + OPACITY.len()..]);
-            }
-            (Some(at), true, false) => {
-                out.push_str(&tag[..at]);
-                out.push_str(" stroke-opacity=\"");
-                out.push_str(&tag[at + OPACITY.len()..]);
-            }
-            _ => out.push_str(tag),
-        }
-        rest = &rest[close..];
-    }
-    out.push_str(rest);
-    out.into()
 }
 
 fn px_size(n: u32, scale: f64) -> u32 {
@@ -202,6 +155,106 @@ fn encode_rgb(w: u32, h: u32, rgb: &[u8]) -> Vec<u8> {
     out
 }
 
+// ---- plotters' drawing, for the supersampled alternative only
+
+fn rgb(c: Colour) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+fn px(p: Xy, k: f64) -> (i32, i32) {
+    ((p.0 * k).round() as i32, (p.1 * k).round() as i32)
+}
+
+/// Paints a scene onto a plotters drawing area, every coordinate multiplied by `k`.
+fn draw<DB: DrawingBackend>(
+    scene: &Scene,
+    area: &DrawingArea<DB, Shift>,
+    k: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    area.fill(&rgb(scene.background))?;
+    draw_items(scene, area, k)
+}
+
+fn draw_items<DB: DrawingBackend>(
+    scene: &Scene,
+    area: &DrawingArea<DB, Shift>,
+    k: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    for item in &scene.items {
+        match item {
+            Item::Fill { ring, colour, opacity } => {
+                let points: Vec<(i32, i32)> = ring.iter().map(|p| px(*p, k)).collect();
+                area.draw(&Polygon::new(points, rgb(*colour).mix(*opacity).filled()))?;
+            }
+            Item::Line { points, colour, width, closed } => {
+                let mut points: Vec<(i32, i32)> = points.iter().map(|p| px(*p, k)).collect();
+                if *closed {
+                    if let Some(first) = points.first().copied() {
+                        points.push(first);
+                    }
+                }
+                let width = ((width * k).round() as u32).max(1);
+                area.draw(&PathElement::new(points, rgb(*colour).stroke_width(width)))?;
+            }
+            Item::Circle { centre, radius, fill, stroke, opacity } => {
+                let r = ((radius * k).round() as i32).max(1);
+                if let Some(colour) = fill {
+                    area.draw(&Circle::new(px(*centre, k), r, rgb(*colour).mix(*opacity).filled()))?;
+                }
+                if let Some((colour, width)) = stroke {
+                    let width = ((width * k).round() as u32).max(1);
+                    area.draw(&Circle::new(px(*centre, k), r, rgb(*colour).stroke_width(width)))?;
+                }
+            }
+            Item::Text(text) => draw_text(area, text, k)?,
+        }
+    }
+    Ok(())
+}
+
+/// Plotters sets top-anchored text with its baseline 0.76 em below the anchor; the
+/// anchor is placed to match.
+const TOP_TO_BASELINE: f64 = 0.76;
+/// Plotters' fonts are 1.24 times the size of an SVG `font-size` of the same number.
+const PLOTTERS_FONT_SCALE: f64 = 1.24;
+
+/// Directions of the halo copies: 8 leave gaps under a tenth of a pixel at the
+/// house halo width, and every copy costs text layout and rasterising.
+const HALO_STEPS: usize = 8;
+
+fn draw_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &Text,
+    k: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let h = match text.align {
+        Align::Left => HPos::Left,
+        Align::Centre => HPos::Center,
+        Align::Right => HPos::Right,
+    };
+    let font_style = if text.bold { FontStyle::Bold } else { FontStyle::Normal };
+    let size = text.size * k * PLOTTERS_FONT_SCALE;
+    // Built field by field: `TextStyle::color` ties the style to the colour's borrow.
+    let style = |colour: Colour| TextStyle {
+        font: (FAMILY, size).into_font().style(font_style),
+        color: rgb(colour).to_backend_color(),
+        pos: Pos::new(h, VPos::Top),
+    };
+    let top = text.baseline - TOP_TO_BASELINE * text.size;
+    let content = text.text.clone();
+    // Plotters has no stroked text, so the halo is the text drawn in the halo colour
+    // at offsets all round.
+    if let Some((colour, width)) = text.halo {
+        for i in 0..HALO_STEPS {
+            let a = std::f64::consts::TAU * i as f64 / HALO_STEPS as f64;
+            let at = (text.x + width * a.cos(), top + width * a.sin());
+            area.draw(&plotters::element::Text::new(content.clone(), px(at, k), style(colour)))?;
+        }
+    }
+    area.draw(&plotters::element::Text::new(content, px((text.x, top), k), style(text.colour)))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,26 +271,6 @@ mod tests {
             dots: Vec::new(),
             dropped: Vec::new(),
         }
-    }
-
-    #[test]
-    fn opacity_moves_onto_the_only_paint() {
-        let svg = concat!(
-            "<svg><polygon opacity=\"0.92\" fill=\"#FFFFFF\" points=\"0,0 1,1\"/>",
-            "<circle cx=\"1\" opacity=\"0.45\" fill=\"#3B6FB0\" stroke=\"none\"/>",
-            "<polyline fill=\"none\" opacity=\"0.5\" stroke=\"#000000\" points=\"0,0\"/>",
-            "<rect opacity=\"0.5\" fill=\"#000000\" stroke=\"#FFFFFF\"/><text opacity=\"1\">a</text></svg>"
-        );
-        assert_eq!(
-            paint_opacity(svg),
-            concat!(
-                "<svg><polygon fill-opacity=\"0.92\" fill=\"#FFFFFF\" points=\"0,0 1,1\"/>",
-                "<circle cx=\"1\" fill-opacity=\"0.45\" fill=\"#3B6FB0\" stroke=\"none\"/>",
-                "<polyline fill=\"none\" stroke-opacity=\"0.5\" stroke=\"#000000\" points=\"0,0\"/>",
-                // Both painted: the element's opacity is not the same as each paint's.
-                "<rect opacity=\"0.5\" fill=\"#000000\" stroke=\"#FFFFFF\"/><text fill-opacity=\"1\">a</text></svg>"
-            )
-        );
     }
 
     #[test]
