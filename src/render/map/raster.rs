@@ -68,12 +68,35 @@ pub fn to_png(scene: &Scene, scale: f32) -> Vec<u8> {
     };
     let tree = resvg::usvg::Tree::from_str(&svg, &options).expect("the scene's SVG is valid");
     let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).expect("a map has a non-zero size");
+    advise_huge_pages(pixmap.data_mut());
     let background = scene.background;
     pixmap.fill(resvg::tiny_skia::Color::from_rgba8(background.0, background.1, background.2, 255));
     let s = scale as f32;
     resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(s, s), &mut pixmap.as_mut());
     encode_rgb(w, h, &rgba_to_rgb(pixmap.take()))
 }
+
+/// Asks Linux to back the pixmap with 2 MiB pages where it can (transparent huge
+/// pages in `madvise` mode, Debian's and Ubuntu's default): a 2400 px map is 20 MB,
+/// and faulting it in 4 KiB at a time, 5,000 faults, was a tenth of the whole
+/// `eventmap render` process. A hint only: refused, unsupported or on another
+/// system, the pixels and the bytes written are the same.
+#[cfg(target_os = "linux")]
+fn advise_huge_pages(bytes: &mut [u8]) {
+    const HUGE: usize = 2 << 20;
+    let start = bytes.as_mut_ptr() as usize;
+    let (first, last) = (start.next_multiple_of(HUGE), (start + bytes.len()) / HUGE * HUGE);
+    if first < last {
+        // SAFETY: [first, last) lies inside `bytes`, which this function borrows
+        // mutably; MADV_HUGEPAGE changes how those pages are backed, never what they hold.
+        unsafe {
+            libc::madvise(first as *mut libc::c_void, last - first, libc::MADV_HUGEPAGE);
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn advise_huge_pages(_: &mut [u8]) {}
 
 fn px_size(n: u32, scale: f64) -> u32 {
     ((f64::from(n) * scale).round() as u32).max(1)
