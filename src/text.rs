@@ -93,14 +93,23 @@ pub fn tokenize(body: &str) -> Tokens {
     let mut tokens: Vec<Token> = Vec::with_capacity(body.len() / 6);
     let mut i = 0;
     while i < bytes.len() {
-        // Skip to the start of a word.
-        let (c, width) = char_at(body, i);
-        if !is_word_char(c) || is_inner_mark(c) {
-            i += width;
-            continue;
+        // Skip to the start of a word: in ASCII a letter or digit (an apostrophe is an
+        // inner mark, which starts no word), without decoding a char.
+        if bytes[i] < 0x80 {
+            if !bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let (c, width) = char_at(body, i);
+            if !is_word_char(c) || is_inner_mark(c) {
+                i += width;
+                continue;
+            }
         }
         let start = i;
         let mut end = i;
+        let mut ascii = true;
         while end < bytes.len() {
             // ASCII letters and digits, most of every word, without decoding a char.
             if bytes[end].is_ascii_alphanumeric() {
@@ -108,6 +117,7 @@ pub fn tokenize(body: &str) -> Tokens {
                 continue;
             }
             let (c, w) = char_at(body, end);
+            ascii &= c.is_ascii();
             if !is_word_char(c) {
                 // "17,000" and "1.2" are one number.
                 let digits_around = matches!(c, ',' | '.')
@@ -144,7 +154,7 @@ pub fn tokenize(body: &str) -> Tokens {
         tokens.push(Token {
             start,
             end: word_end,
-            shape: shape(&body[start..word_end]),
+            shape: if ascii { shape_ascii(&bytes[start..word_end]) } else { shape(&body[start..word_end]) },
             possessive,
             gap: Gap::Other,
             sentence_start: false,
@@ -241,21 +251,7 @@ fn ends_sentence(gap: &str, tokens: &[Token], t: usize, body: &str) -> bool {
 
 fn shape(word: &str) -> Shape {
     if word.is_ascii() {
-        // The same tests on bytes, without decoding chars.
-        let bytes = word.as_bytes();
-        let Some(at) = bytes.iter().position(u8::is_ascii_alphanumeric) else { return Shape::Lower };
-        return if bytes[at].is_ascii_digit() {
-            Shape::Digit
-        } else if bytes[at].is_ascii_uppercase() {
-            let mut rest = bytes[at + 1..].iter().filter(|b| b.is_ascii_alphabetic()).peekable();
-            if rest.peek().is_some() && rest.all(|b| !b.is_ascii_lowercase()) {
-                Shape::AllCaps
-            } else {
-                Shape::Capitalized
-            }
-        } else {
-            Shape::Lower
-        };
+        return shape_ascii(word.as_bytes());
     }
     let mut letters = word.chars().filter(|c| c.is_alphanumeric());
     let Some(first) = letters.next() else { return Shape::Lower };
@@ -272,6 +268,23 @@ fn shape(word: &str) -> Shape {
         Shape::Lower
     } else {
         Shape::Uncased
+    }
+}
+
+/// [`shape`] of an ASCII word: the same tests on bytes, without decoding chars.
+fn shape_ascii(bytes: &[u8]) -> Shape {
+    let Some(at) = bytes.iter().position(u8::is_ascii_alphanumeric) else { return Shape::Lower };
+    if bytes[at].is_ascii_digit() {
+        Shape::Digit
+    } else if bytes[at].is_ascii_uppercase() {
+        let mut rest = bytes[at + 1..].iter().filter(|b| b.is_ascii_alphabetic()).peekable();
+        if rest.peek().is_some() && rest.all(|b| !b.is_ascii_lowercase()) {
+            Shape::AllCaps
+        } else {
+            Shape::Capitalized
+        }
+    } else {
+        Shape::Lower
     }
 }
 

@@ -209,8 +209,9 @@ impl NameIndex {
                 if !accepted {
                     continue;
                 }
-                let capitals_only =
-                    name.chars().all(|c| !c.is_lowercase()) && name.chars().filter(|c| c.is_alphabetic()).count() <= 3;
+                // (Counting stops at the fourth letter.)
+                let capitals_only = name.chars().all(|c| !c.is_lowercase())
+                    && name.chars().filter(|c| c.is_alphabetic()).take(4).count() <= 3;
                 simple_form.clear();
                 push_simple(name, &mut simple_form);
                 if !index.by_key.contains_key(key) {
