@@ -82,12 +82,9 @@ impl<'a> Page<'a> {
         let neighbour_borders = thinned(edges_once(neighbours))
             .into_iter()
             .flat_map(|stroke| {
-                let mut points = stroke.points;
-                if stroke.closed {
-                    points.push(points[0]);
-                }
-                let parts = clip_line(&points, &frame.rect);
-                let whole = parts.len() == 1 && parts[0].len() == points.len();
+                // A closed stroke ends on its first point, so clipping it cuts every edge.
+                let parts = clip_line(&stroke.points, &frame.rect);
+                let whole = parts.len() == 1 && parts[0].len() == stroke.points.len();
                 parts.into_iter().map(move |points| Stroke { points, closed: whole && stroke.closed })
             })
             .collect();

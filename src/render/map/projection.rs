@@ -199,7 +199,7 @@ pub fn clip_ring(ring: &[Xy], rect: &Rect) -> Vec<Xy> {
     points
 }
 
-/// A line to stroke: its points, and whether it closes on its start.
+/// A line to stroke: its points, and whether it is a ring (its last point is its first).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stroke {
     pub points: Vec<Xy>,
