@@ -239,7 +239,7 @@ pub fn read_corrections(path: &Path, g: &Gazetteer, family_size: f64) -> Result<
                     .filter(|c| (0.0..=1.0).contains(c))
                     .ok_or_else(|| format!("bad confidence {value:?}: expected a number from 0 to 1"))?,
             };
-            let precision = get("date_precision").parse::<u8>().ok().filter(|p| (1..=3).contains(p)).unwrap_or(1);
+            let precision = date_precision("date_precision", get("date_precision"))?;
             Ok(Correction {
                 event: Event {
                     id: id.to_owned(),
@@ -318,7 +318,7 @@ pub fn read_acled(path: &Path, g: &Gazetteer) -> Result<Read<Event>, InputError>
                 id: get("event_id_cnty").to_owned(),
                 article: format!("acled:{}", get("event_id_cnty")),
                 date,
-                date_precision: get("time_precision").parse().unwrap_or(1),
+                date_precision: date_precision("time_precision", get("time_precision"))?,
                 event_type,
                 actor,
                 place: Some(place),
@@ -338,6 +338,17 @@ pub fn read_acled(path: &Path, g: &Gazetteer) -> Result<Read<Event>, InputError>
         }
     }
     Ok(out)
+}
+
+/// ACLED's time precision: empty is the day itself; anything but 1, 2 or 3 is an error
+/// (a 200 would have been kept, and shown in every export).
+fn date_precision(column: &str, value: &str) -> Result<u8, String> {
+    match value.trim() {
+        "" => Ok(1),
+        value => value.parse::<u8>().ok().filter(|p| (1..=3).contains(p)).ok_or_else(|| {
+            format!("bad {column} {value:?}: expected 1 (the day), 2 (within a few days) or 3 (the month)")
+        }),
+    }
 }
 
 fn acled_side(actor: &str) -> Actor {

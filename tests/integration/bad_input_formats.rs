@@ -121,13 +121,19 @@ fn days_that_do_not_exist_are_named_in_articles_and_csvs() {
     assert!(places.stdout.contains("Taloqan") && places.stdout.contains("Aybak"), "{}", places.stdout);
     assert!(!places.stdout.contains("Kunduz"), "{}", places.stdout);
 
-    dir.write("fixes.csv", "event_id,event_date,event_type,actor,location\nd-1,2021-02-30,control,taliban,Herat\n");
+    dir.write(
+        "fixes.csv",
+        "event_id,event_date,event_type,actor,location,date_precision\n\
+         d-1,2021-02-30,control,taliban,Herat,\n\
+         d-2,2021-08-09,control,taliban,Zaranj,9\n",
+    );
     dir.write("start.csv", "place_id_or_name,status,date\nKabul,government,2021-02-30\nHerat,government,\n");
     dir.write(
         "acled.csv",
-        "event_id_cnty,event_date,event_type,sub_event_type,actor1,admin1,location\n\
-         AFG1,30 February 2021,Battles,Armed clash,Taliban,Kandahar,Kandahar\n\
-         AFG2,10 August 2021,Battles,Armed clash,Taliban,Kandahar,Kandahar\n",
+        "event_id_cnty,event_date,event_type,sub_event_type,actor1,admin1,location,time_precision\n\
+         AFG1,30 February 2021,Battles,Armed clash,Taliban,Kandahar,Kandahar,1\n\
+         AFG2,10 August 2021,Battles,Armed clash,Taliban,Kandahar,Kandahar,\n\
+         AFG3,10 August 2021,Battles,Armed clash,Taliban,Herat,Herat,200\n",
     );
     let args = ["ledger", "good.txt", "--events", "fixes.csv", "--baseline", "start.csv", "--acled", "acled.csv"];
     let ledger = run(&dir, &[&args[..], &["--date", "2021-08-10"]].concat());
@@ -135,6 +141,8 @@ fn days_that_do_not_exist_are_named_in_articles_and_csvs() {
     says(&ledger, "fixes.csv:2: bad event_date \"2021-02-30\"");
     says(&ledger, "start.csv:2: bad date \"2021-02-30\"");
     says(&ledger, "acled.csv:2: bad event_date \"30 February 2021\"");
+    says(&ledger, "fixes.csv:3: bad date_precision \"9\": expected 1 (the day), 2 (within a few days) or 3");
+    says(&ledger, "acled.csv:4: bad time_precision \"200\"");
     let rows = ledger.csv();
     let status = |id: &str| rows.iter().find(|r| r["place_id"] == id).map(|r| r["status"].clone());
     assert_eq!(status("gn:1140026").as_deref(), Some("government"), "Herat's good baseline row is used");
