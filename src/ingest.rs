@@ -57,6 +57,8 @@ pub enum IngestError {
     BadRecord { path: String, line: usize, message: String },
     #[error("{path}: not a file, folder or '-'")]
     NotFound { path: String },
+    #[error("{path}: not a regular file (a pipe, socket or device)")]
+    NotRegular { path: String },
 }
 
 impl IngestError {
@@ -66,7 +68,8 @@ impl IngestError {
             IngestError::Read { path, .. }
             | IngestError::BadDate { path, .. }
             | IngestError::BadRecord { path, .. }
-            | IngestError::NotFound { path } => path,
+            | IngestError::NotFound { path }
+            | IngestError::NotRegular { path } => path,
         }
     }
 }
@@ -111,7 +114,13 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Result<PathBuf, I
         if kind.is_dir() {
             walk(&path, files, errors);
         } else if matches!(path.extension().and_then(|e| e.to_str()), Some("txt" | "jsonl")) {
-            files.push(path);
+            // A pipe named like an article would block the run until something wrote to
+            // it; a link is followed to see what it is.
+            match std::fs::metadata(&path) {
+                Ok(metadata) if metadata.is_file() => files.push(path),
+                Ok(_) => errors.push(Err(IngestError::NotRegular { path: path.display().to_string() })),
+                Err(source) => errors.push(Err(IngestError::Read { path: path.display().to_string(), source })),
+            }
         }
     }
 }

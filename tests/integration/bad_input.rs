@@ -1,5 +1,6 @@
 //! Bad input never crashes eventmap: an empty file, random bytes, a 100 MB file, a
-//! megabyte without a space, invalid UTF-8, a broken JSON Lines record. Each run ends
+//! megabyte without a space, invalid UTF-8, a broken JSON Lines record, a pipe in an
+//! input folder. Each run ends
 //! with 0 (or 1 when an input was skipped), names the file (and line) in its message,
 //! and still processes the good inputs beside the bad one. The inputs are made here, in
 //! the test's temporary folder.
@@ -205,5 +206,26 @@ fn a_broken_json_lines_record_between_good_ones() {
         for place in ["Aybak", "Kunduz", "Farah"] {
             assert!(run.stdout.contains(place), "{place}\n{}", run.stdout);
         }
+    }
+}
+
+/// A pipe (or a link to nothing) named like an article inside an input folder is
+/// named and skipped: reading the pipe would wait for a writer forever.
+#[cfg(unix)]
+#[test]
+fn a_pipe_and_a_dangling_link_in_a_folder() {
+    let dir = Dir::new();
+    dir.write("feed/good.txt", GOOD);
+    let pipe = dir.path().join("feed/pipe.txt");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status().expect("mkfifo runs");
+    assert!(made.success());
+    std::os::unix::fs::symlink(dir.path().join("feed/gone.txt"), dir.path().join("feed/link.txt")).unwrap();
+    for command in ["places", "events"] {
+        let run = run_within(&dir, &[command, "feed"], Duration::from_secs(60));
+        assert_no_panic(&run);
+        run.expect_code(1);
+        assert!(run.stdout.contains("Taloqan"), "{command}: the good article is processed\n{}", run.stdout);
+        assert!(run.stderr.contains("pipe.txt: not a regular file (a pipe, socket or device)"), "{}", run.stderr);
+        assert!(run.stderr.contains("link.txt: cannot read"), "{}", run.stderr);
     }
 }
