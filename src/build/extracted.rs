@@ -13,8 +13,8 @@
 //! everything.
 
 use super::{gazetteer_version, input_record, tool_identity, FileRecord, InputFiles, InputRecords, Lock, Seen};
-use crate::extract::{self, Actor, Count, CountUnit, Event, EventType};
-use crate::gazetteer::{EntryId, Gazetteer};
+use crate::extract::{self, serial::SerialEvent, Event};
+use crate::gazetteer::Gazetteer;
 use crate::geoparse::Geoparser;
 use crate::ingest;
 use crate::ledger::inputs::InputError;
@@ -119,7 +119,7 @@ struct CachedFile {
     #[serde(default)]
     seen: Option<Seen>,
     articles: Vec<CachedArticle>,
-    events: Vec<CachedEvent>,
+    events: Vec<SerialEvent>,
 }
 
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
@@ -128,116 +128,6 @@ struct CachedArticle {
     date: Option<NaiveDate>,
     origin: String,
     bytes: usize,
-}
-
-/// An [`Event`], field for field (the conversions name every field, so a new one does
-/// not compile until it is added here).
-#[derive(Clone, Serialize, Deserialize, PartialEq)]
-struct CachedEvent {
-    id: String,
-    article: String,
-    date: NaiveDate,
-    date_precision: u8,
-    event_type: EventType,
-    actor: Option<Actor>,
-    place: Option<EntryId>,
-    origin: Option<EntryId>,
-    destination: Option<EntryId>,
-    /// Value, unit (0 people, 1 families, 2 households), vague, token.
-    count: Option<(u64, u8, bool, usize)>,
-    people: Option<u64>,
-    confidence: f32,
-    denied: bool,
-    sentence: String,
-    evidence: (usize, usize),
-}
-
-impl From<&Event> for CachedEvent {
-    fn from(event: &Event) -> CachedEvent {
-        let Event {
-            id,
-            article,
-            date,
-            date_precision,
-            event_type,
-            actor,
-            place,
-            origin,
-            destination,
-            count,
-            people,
-            confidence,
-            denied,
-            sentence,
-            evidence,
-        } = event.clone();
-        let unit = |u: CountUnit| match u {
-            CountUnit::People => 0,
-            CountUnit::Families => 1,
-            CountUnit::Households => 2,
-        };
-        CachedEvent {
-            id,
-            article,
-            date,
-            date_precision,
-            event_type,
-            actor,
-            place,
-            origin,
-            destination,
-            count: count.map(|Count { value, unit: u, vague, token }| (value, unit(u), vague, token)),
-            people,
-            confidence,
-            denied,
-            sentence,
-            evidence: (evidence.start, evidence.end),
-        }
-    }
-}
-
-impl From<CachedEvent> for Event {
-    fn from(event: CachedEvent) -> Event {
-        let CachedEvent {
-            id,
-            article,
-            date,
-            date_precision,
-            event_type,
-            actor,
-            place,
-            origin,
-            destination,
-            count,
-            people,
-            confidence,
-            denied,
-            sentence,
-            evidence,
-        } = event;
-        let unit = |u: u8| match u {
-            1 => CountUnit::Families,
-            2 => CountUnit::Households,
-            _ => CountUnit::People,
-        };
-        Event {
-            id,
-            article,
-            date,
-            date_precision,
-            event_type,
-            actor,
-            place,
-            origin,
-            destination,
-            count: count.map(|(value, u, vague, token)| Count { value, unit: unit(u), vague, token }),
-            people,
-            confidence,
-            denied,
-            sentence,
-            evidence: evidence.0..evidence.1,
-        }
-    }
 }
 
 /// What one input gave: articles, events and problems, in input order.
@@ -389,7 +279,7 @@ pub fn assemble(
                             bytes: a.bytes,
                         })
                         .collect();
-                    let events = group.events.iter().map(CachedEvent::from).collect();
+                    let events = group.events.iter().map(SerialEvent::from).collect();
                     cache.lines.remove(&name);
                     kept.insert(name, CachedFile { sha256, seen, articles, events });
                 }

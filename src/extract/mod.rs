@@ -14,6 +14,8 @@ mod counts;
 mod dates;
 mod lexicon;
 pub mod record;
+pub mod serial;
+
 
 pub use counts::{Count, CountUnit, DEFAULT_FAMILY_SIZE};
 pub use dates::last_weekday;
