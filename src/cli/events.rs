@@ -3,6 +3,7 @@
 use super::{articles::for_each_article, Outcome};
 use anyhow::Result;
 use clap::ValueEnum;
+use eventmap::extract::sorted::{Sorted, Sorter};
 use eventmap::extract::{self, record, Event, Options};
 use eventmap::gazetteer::Gazetteer;
 use eventmap::geoparse::Geoparser;
@@ -18,6 +19,10 @@ pub struct EventsArgs {
     pub format: EventsFormat,
     #[command(flatten)]
     pub extract: super::pipeline_args::ExtractArgs,
+    /// Events held in memory while sorting (bytes, or with K, M, G); beyond it they are
+    /// sorted in runs in temporary files and merged, so memory stays flat on any input.
+    #[arg(long, default_value = "8M", value_name = "SIZE", value_parser = parse_size)]
+    pub sort_memory: usize,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -28,15 +33,34 @@ pub enum EventsFormat {
     Acled,
 }
 
-/// Events of every readable article, sorted by date, article, id.
+/// `--sort-memory`: a size in bytes, or with `K`, `M` or `G` (powers of 1024).
+fn parse_size(value: &str) -> Result<usize, String> {
+    let (digits, unit) = match value.trim().char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&value.trim()[..i], c.to_ascii_uppercase()),
+        _ => (value.trim(), 'B'),
+    };
+    let shift = match unit {
+        'B' => 0,
+        'K' => 10,
+        'M' => 20,
+        'G' => 30,
+        _ => return Err(format!("{value:?}: not a size (bytes, or a number with K, M or G)")),
+    };
+    let n: usize = digits.parse().map_err(|_| format!("{value:?}: not a size (bytes, or a number with K, M or G)"))?;
+    n.checked_mul(1 << shift).ok_or_else(|| format!("{value:?}: too large"))
+}
+
+/// Events of every readable article, sorted by date, article, id (in at most about
+/// `sort_memory` bytes of events; more are sorted in runs on disk and merged).
 pub fn collect(
     inputs: &[PathBuf],
     gazetteer: &Gazetteer,
     options: &Options,
     quiet: bool,
-) -> Result<(Vec<Event>, usize, Outcome)> {
+    sort_memory: usize,
+) -> Result<(Sorted, usize, Outcome)> {
     let parser = Geoparser::new(gazetteer);
-    let mut events = Vec::new();
+    let mut sorter = Sorter::new(sort_memory);
     let mut articles = 0;
     let outcome = for_each_article(
         inputs,
@@ -50,39 +74,52 @@ pub fn collect(
                     article.origin
                 );
             }
-            events.extend(found);
+            for event in found {
+                sorter.push(event)?;
+            }
             Ok(())
         },
     )?;
-    record::sort(&mut events);
-    Ok((events, articles, outcome))
+    Ok((sorter.finish()?, articles, outcome))
 }
 
 pub fn run(args: EventsArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outcome> {
     let options = args.extract.options();
-    let (events, _, outcome) = collect(&args.inputs, gazetteer, &options, quiet)?;
+    let (events, _, outcome) = collect(&args.inputs, gazetteer, &options, quiet, args.sort_memory)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.format {
         EventsFormat::Csv => {
             let mut csv = csv::Writer::from_writer(&mut out);
             csv.write_record(record::HEADER)?;
-            for event in &events {
-                csv.write_record(record::row(event, gazetteer))?;
+            for event in events {
+                csv.write_record(record::row(&event?, gazetteer))?;
             }
             csv.flush()?;
         }
         EventsFormat::Acled => {
             let mut csv = csv::Writer::from_writer(&mut out);
             csv.write_record(record::ACLED_HEADER)?;
-            for row in events.iter().filter_map(|e| record::acled_row(e, gazetteer)) {
-                csv.write_record(row)?;
+            for event in events {
+                if let Some(row) = record::acled_row(&event?, gazetteer) {
+                    csv.write_record(row)?;
+                }
             }
             csv.flush()?;
         }
         EventsFormat::Json => {
-            let rows: Vec<serde_json::Value> = events.iter().map(|e| json(e, gazetteer)).collect();
-            serde_json::to_writer_pretty(&mut out, &rows)?;
+            // What `serde_json::to_writer_pretty` writes for the array of all the objects,
+            // an object at a time: each object pretty-printed one level in. (Pretty JSON
+            // has a line break only between tokens, never inside a string, so indenting
+            // after every line break indents the object.)
+            let mut empty = true;
+            for event in events {
+                let object = serde_json::to_string_pretty(&json(&event?, gazetteer))?;
+                out.write_all(if empty { b"[\n  " } else { b",\n  " })?;
+                out.write_all(object.replace('\n', "\n  ").as_bytes())?;
+                empty = false;
+            }
+            out.write_all(if empty { b"[]" } else { b"\n]" })?;
             writeln!(out)?;
         }
     }
@@ -110,4 +147,19 @@ fn json(event: &Event, gazetteer: &Gazetteer) -> serde_json::Value {
     }
     object.insert("denied".to_owned(), event.denied.into());
     serde_json::Value::Object(object)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("8M"), Ok(eventmap::extract::sorted::DEFAULT_BUDGET), "the default is the library's");
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("64k"), Ok(65536));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("0"), Ok(0));
+        assert!(parse_size("8X").is_err() && parse_size("M").is_err() && parse_size("-1").is_err());
+    }
 }

@@ -15,7 +15,7 @@ mod dates;
 mod lexicon;
 pub mod record;
 pub mod serial;
-
+pub mod sorted;
 
 pub use counts::{Count, CountUnit, DEFAULT_FAMILY_SIZE};
 pub use dates::last_weekday;

@@ -42,9 +42,15 @@ pub fn geo_precision(kind: Kind) -> u8 {
     }
 }
 
-/// Sorted as the events CSV is: by date, article, id.
+/// Sorted as the events CSV is: by date, article, id (a stable sort: events equal in
+/// all three keep their order).
 pub fn sort(events: &mut [Event]) {
-    events.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.article.cmp(&b.article)).then_with(|| a.id.cmp(&b.id)));
+    events.sort_by(order);
+}
+
+/// The order of the events CSV: by date, article, id.
+pub fn order(a: &Event, b: &Event) -> std::cmp::Ordering {
+    a.date.cmp(&b.date).then_with(|| a.article.cmp(&b.article)).then_with(|| a.id.cmp(&b.id))
 }
 
 fn name(g: &Gazetteer, id: Option<EntryId>) -> (String, String) {

@@ -230,3 +230,41 @@ fn an_undated_article_is_read_but_gives_no_events() {
     assert!(run.stderr.contains("undated.txt") && run.stderr.contains("no date"), "{}", run.stderr);
     assert!(run.csv().is_empty());
 }
+
+/// Issue #8, bounded memory: with a small `--sort-memory` the events are sorted in runs on
+/// disk and merged, and every format comes out byte for byte as sorted in memory. The
+/// example series given twice has every key twice: ties keep the input order either way.
+/// The runs are unnamed temporary files, so `TMPDIR` stays empty.
+#[test]
+fn sorting_on_disk_prints_what_sorting_in_memory_prints() {
+    let dir = Dir::new();
+    let tmp = dir.join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let example = crate::util::repo().join("examples/2021-offensive");
+    let example = example.to_str().unwrap();
+    let run = |format: &str, memory: &str| {
+        let output = dir
+            .command()
+            .env("TMPDIR", &tmp)
+            .args(["events", "--quiet", "--format", format, "--sort-memory", memory, example, example])
+            .output()
+            .unwrap();
+        let run = crate::util::Run::from(output);
+        assert_no_panic(&run);
+        run.ok();
+        run.stdout
+    };
+    for format in ["csv", "json", "acled"] {
+        let in_memory = run(format, "1G");
+        assert!(in_memory.lines().count() > 100, "{format}: {in_memory}");
+        // A run per event (and so runs merged into one on the way), a few events a run.
+        for memory in ["0", "2K"] {
+            assert!(run(format, memory) == in_memory, "{format}, --sort-memory {memory}");
+        }
+        if format == "json" {
+            let value: serde_json::Value = serde_json::from_str(&in_memory).unwrap();
+            assert_eq!(in_memory, serde_json::to_string_pretty(&value).unwrap() + "\n", "serde_json's pretty layout");
+        }
+    }
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "nothing left in TMPDIR");
+}
