@@ -23,7 +23,10 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Read, Seek, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 const FILE: &str = "extracted.json";
 
@@ -32,17 +35,19 @@ pub fn file_name() -> &'static str {
     FILE
 }
 
-/// The cache in memory. On disk it is JSON Lines: a [`Header`], then one [`Line`] per
-/// input file, so that the lines parse on every core and a run that changed one file
-/// copies the other lines as they were instead of writing them again.
+/// The cache as read. On disk it is JSON Lines: a [`Header`], then one [`Line`] per input
+/// file, so that the lines parse on every core and a run that changed one file copies the
+/// other lines as they were instead of writing them again.
 #[derive(Default)]
 struct Cache {
     key: String,
     /// By the input's path as given (after folders are expanded).
     files: BTreeMap<String, CachedFile>,
-    /// The file as read, and where each entry's line is in it, while the entry is as read.
-    bytes: Vec<u8>,
-    lines: BTreeMap<String, std::ops::Range<usize>>,
+    /// The file read, to copy lines from, and where each entry's line is in it, while the
+    /// entry is as read there. (Read back when the cache is written rather than held: a
+    /// year's cache is about as large as its events.)
+    file: Option<File>,
+    lines: BTreeMap<String, Range<u64>>,
 }
 
 /// The first line of the file.
@@ -62,53 +67,130 @@ struct Line<N, F> {
     file: F,
 }
 
+/// Lines read at a time, then parsed on every core.
+const CHUNK: usize = 1024;
+
 impl Cache {
-    /// The cache in `path`, if it is whole and was written under `key`.
-    fn read(path: &std::path::Path, key: &str) -> Option<Cache> {
-        let bytes = std::fs::read(path).ok()?;
-        let mut starts = vec![0];
-        starts.extend(line_ends(&bytes));
-        let ranges: Vec<std::ops::Range<usize>> =
-            starts.windows(2).map(|w| w[0]..w[1]).filter(|r| r.end > r.start + 1).collect();
-        let (first, rest) = ranges.split_first()?;
-        let header: Header = serde_json::from_slice(&bytes[first.clone()]).ok()?;
+    /// The cache in `path`, if it is whole and was written under `key`. Read a chunk of
+    /// lines at a time, so that memory holds the entries, not the file as well.
+    fn read(path: &Path, key: &str) -> Option<Cache> {
+        let file = File::open(path).ok()?;
+        let mut reader = BufReader::with_capacity(1 << 16, file.try_clone().ok()?);
+        let mut line = Vec::new();
+        let mut offset = reader.read_until(b'\n', &mut line).ok()? as u64;
+        let header: Header = serde_json::from_slice(&line).ok()?;
         if header.format != FORMAT || header.key != key {
             return None;
         }
-        let parsed: Vec<(String, CachedFile)> = rest
-            .par_iter()
-            .map(|r| serde_json::from_slice::<Line<String, CachedFile>>(&bytes[r.clone()]).map(|l| (l.name, l.file)))
-            .collect::<Result<_, _>>()
-            .ok()?;
-        let mut cache = Cache { key: header.key, ..Cache::default() };
-        for ((name, file), range) in parsed.into_iter().zip(rest) {
-            cache.lines.insert(name.clone(), range.clone());
-            cache.files.insert(name, file);
-        }
-        cache.bytes = bytes;
-        Some(cache)
-    }
-
-    /// The cache's bytes with `files` as its entries: lines read and unchanged copied.
-    fn to_bytes(&self, files: &BTreeMap<String, CachedFile>) -> Vec<u8> {
-        let mut out = serde_json::to_vec(&Header { format: FORMAT, key: self.key.clone() }).expect("serialises");
-        out.push(b'\n');
-        for (name, file) in files {
-            match self.lines.get(name) {
-                Some(range) => out.extend_from_slice(&self.bytes[range.clone()]),
-                None => {
-                    serde_json::to_writer(&mut out, &Line { name, file }).expect("serialises");
-                    out.push(b'\n');
+        let mut cache = Cache { key: header.key, file: Some(file), ..Cache::default() };
+        loop {
+            let mut chunk: Vec<(Range<u64>, Vec<u8>)> = Vec::with_capacity(CHUNK);
+            while chunk.len() < CHUNK {
+                let mut line = Vec::new();
+                let n = reader.read_until(b'\n', &mut line).ok()?;
+                let range = offset..offset + n as u64;
+                offset += n as u64;
+                // A last line without its newline was cut short: left out, as are empty lines.
+                if n == 0 || line.last() != Some(&b'\n') {
+                    break;
+                }
+                if n > 1 {
+                    chunk.push((range, line));
                 }
             }
+            if chunk.is_empty() {
+                return Some(cache);
+            }
+            let parsed: Vec<Line<String, CachedFile>> = chunk
+                .par_iter()
+                .map(|(_, line)| serde_json::from_slice::<Line<String, CachedFile>>(line))
+                .collect::<Result<_, _>>()
+                .ok()?;
+            for (Line { name, file }, (range, _)) in parsed.into_iter().zip(chunk) {
+                cache.lines.insert(name.clone(), range);
+                cache.files.insert(name, file);
+            }
         }
-        out
     }
 }
 
-/// The offset after each newline in `bytes`.
-fn line_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1)
+/// Writes the new cache next to the old one, line by line as the inputs are gone
+/// through, and renames it into place at the end. Best effort: after an error it writes
+/// nothing more and leaves the old cache as it was.
+struct CacheWriter {
+    tmp: PathBuf,
+    out: Option<BufWriter<File>>,
+    /// The old cache, lines of which are copied.
+    old: Option<File>,
+}
+
+impl CacheWriter {
+    fn new(path: &Path, key: &str, old: Option<File>) -> CacheWriter {
+        let tmp = path.with_extension("json.tmp");
+        let out = File::create(&tmp).ok().map(|f| BufWriter::with_capacity(1 << 16, f));
+        let mut writer = CacheWriter { tmp, out, old };
+        writer.write(|out| {
+            serde_json::to_writer(&mut *out, &Header { format: FORMAT, key: key.to_owned() })?;
+            Ok(out.write_all(b"\n")?)
+        });
+        writer
+    }
+
+    fn write(&mut self, f: impl FnOnce(&mut BufWriter<File>) -> Result<(), Box<dyn std::error::Error>>) {
+        if let Some(out) = self.out.as_mut() {
+            if f(out).is_err() {
+                self.out = None;
+            }
+        }
+    }
+
+    /// A line of the old cache, as it was.
+    fn copy(&mut self, range: Range<u64>) {
+        let Some(mut old) = self.old.take() else {
+            self.out = None;
+            return;
+        };
+        self.write(|out| {
+            old.seek(std::io::SeekFrom::Start(range.start))?;
+            std::io::copy(&mut (&mut old).take(range.end - range.start), out)?;
+            Ok(())
+        });
+        self.old = Some(old);
+    }
+
+    /// A new line.
+    fn entry(&mut self, name: &str, file: Entry<'_>) {
+        self.write(|out| {
+            serde_json::to_writer(&mut *out, &Line { name, file })?;
+            Ok(out.write_all(b"\n")?)
+        });
+    }
+
+    /// Renames the new cache into place (not synced: a cache is a shortcut).
+    fn finish(self, path: &Path) {
+        let done = self.out.map(|out| out.into_inner().is_ok()).unwrap_or(false);
+        if !(done && std::fs::rename(&self.tmp, path).is_ok()) {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// A [`CachedFile`] to write, its events as the build holds them (the same JSON).
+#[derive(Serialize)]
+struct Entry<'a> {
+    sha256: &'a str,
+    seen: &'a Option<Seen>,
+    articles: &'a [CachedArticle],
+    events: Events<'a>,
+}
+
+/// Events written as [`SerialEvent`]s, one at a time.
+struct Events<'a>(&'a [Event]);
+
+impl Serialize for Events<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(SerialEvent::from))
+    }
 }
 
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
@@ -241,35 +323,58 @@ pub fn assemble(
 
     let mut found = found.into_inner();
     let mut all = Found::default();
-    let mut kept: BTreeMap<String, CachedFile> = BTreeMap::new();
-    // The cached events as events, on every core.
-    let mut cached_events: Vec<Vec<Event>> = units
-        .par_iter()
+    // A cache is a shortcut: written when it changed (an entry extracted, or one for a
+    // file no longer read), not synced, errors ignored. It is written as the inputs are
+    // gone through below, each entry from the events in hand, so that the events are in
+    // memory once (not also as the cache's entries, nor as the file's bytes).
+    let cached: std::collections::BTreeSet<&str> =
+        units.iter().filter_map(|u| if let Unit::Cached(name) = u { Some(name.as_str()) } else { None }).collect();
+    let stale = cache.files.keys().any(|name| !cached.contains(name.as_str()));
+    let mut writer = (fresh_start || newly_seen || !to_extract.is_empty() || stale)
+        .then(|| CacheWriter::new(&path, &cache.key, cache.file.take()));
+    // The cached events as events, on every core, each entry's given up as it is converted.
+    let taken: Vec<Vec<SerialEvent>> = units
+        .iter()
         .map(|unit| match unit {
-            Unit::Cached(name) => cache.files[name].events.iter().cloned().map(Event::from).collect(),
+            Unit::Cached(name) => cache.files.get_mut(name).map(|f| std::mem::take(&mut f.events)).unwrap_or_default(),
             _ => Vec::new(),
         })
         .collect();
-    for (unit, events) in units.into_iter().zip(cached_events.drain(..)) {
+    let cached_events: Vec<Vec<Event>> =
+        taken.into_par_iter().map(|events| events.into_iter().map(Event::from).collect()).collect();
+    for (unit, events) in units.into_iter().zip(cached_events) {
         match unit {
             Unit::Failed(error) => all.problems.push(error.into()),
             Unit::Cached(name) => {
                 let file = cache.files.remove(&name).expect("a cached unit is in the cache");
-                all.articles.extend(file.articles.iter().map(|a| ArticleSummary {
-                    id: a.id.clone(),
+                if let Some(writer) = writer.as_mut() {
+                    match cache.lines.remove(&name) {
+                        Some(range) => writer.copy(range),
+                        None => writer.entry(
+                            &name,
+                            Entry {
+                                sha256: &file.sha256,
+                                seen: &file.seen,
+                                articles: &file.articles,
+                                events: Events(&events),
+                            },
+                        ),
+                    }
+                }
+                all.articles.extend(file.articles.into_iter().map(|a| ArticleSummary {
+                    id: a.id,
                     date: a.date,
-                    origin: a.origin.clone(),
+                    origin: a.origin,
                     bytes: a.bytes,
                 }));
                 all.events.extend(events);
-                kept.insert(name, file);
             }
             Unit::Extract(path, sha) => {
                 let name = if path.as_os_str() == "-" { "-".to_owned() } else { path.display().to_string() };
                 let group = found.remove(&name).unwrap_or_default();
-                if let Some((sha256, seen)) = sha.filter(|_| group.problems.is_empty()) {
+                if let Some(((sha256, seen), writer)) = sha.filter(|_| group.problems.is_empty()).zip(writer.as_mut()) {
                     let seen = seen.map(|seen| Seen { sha256: sha256.clone(), ..seen });
-                    let articles = group
+                    let articles: Vec<CachedArticle> = group
                         .articles
                         .iter()
                         .map(|a| CachedArticle {
@@ -279,9 +384,9 @@ pub fn assemble(
                             bytes: a.bytes,
                         })
                         .collect();
-                    let events = group.events.iter().map(SerialEvent::from).collect();
-                    cache.lines.remove(&name);
-                    kept.insert(name, CachedFile { sha256, seen, articles, events });
+                    let entry =
+                        Entry { sha256: &sha256, seen: &seen, articles: &articles, events: Events(&group.events) };
+                    writer.entry(&name, entry);
                 }
                 all.articles.extend(group.articles);
                 all.events.extend(group.events);
@@ -293,17 +398,71 @@ pub fn assemble(
     for (_, rest) in found {
         all.problems.extend(rest.problems);
     }
-
-    // A cache is a shortcut: written when it changed (an entry extracted, or one for a
-    // file no longer read), not synced, errors ignored.
-    if fresh_start || newly_seen || !to_extract.is_empty() || !cache.files.is_empty() {
-        let bytes = cache.to_bytes(&kept);
-        let tmp = path.with_extension("json.tmp");
-        if std::fs::write(&tmp, bytes).is_ok() {
-            let _ = std::fs::rename(&tmp, &path);
-        }
+    if let Some(writer) = writer {
+        writer.finish(&path);
     }
     let assembled =
         pipeline::assemble_with_events(inputs, gazetteer, settings, all.articles, all.events, all.problems)?;
     Ok((assembled, InputFiles { paths, known: records }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::EventType;
+
+    fn event(id: &str) -> Event {
+        Event {
+            id: id.to_owned(),
+            article: "a".to_owned(),
+            date: NaiveDate::from_ymd_opt(2021, 8, 10).unwrap(),
+            date_precision: 1,
+            event_type: EventType::Contested,
+            actor: None,
+            place: None,
+            origin: None,
+            destination: None,
+            count: None,
+            people: None,
+            confidence: 0.7,
+            denied: false,
+            sentence: "Fighting in \"Kunduz\".".to_owned(),
+            evidence: 3..9,
+        }
+    }
+
+    fn write(writer: &mut CacheWriter, name: &str, events: &[Event]) {
+        let articles = [CachedArticle { id: name.to_owned(), date: None, origin: name.to_owned(), bytes: 7 }];
+        writer.entry(name, Entry { sha256: name, seen: &None, articles: &articles, events: Events(events) });
+    }
+
+    /// A cache is written line by line, some lines copied from the one it replaces: read
+    /// back, it has exactly the entries written, events and all.
+    #[test]
+    fn copied_and_new_lines_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let mut writer = CacheWriter::new(&path, "k", None);
+        write(&mut writer, "a", &[event("a-1"), event("a-2")]);
+        write(&mut writer, "b", &[event("b-1")]);
+        writer.finish(&path);
+        let first = Cache::read(&path, "k").unwrap();
+        assert!(Cache::read(&path, "other key").is_none());
+        assert_eq!(first.files.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert!(first.files["a"].events.iter().cloned().map(Event::from).eq([event("a-1"), event("a-2")]));
+
+        let mut writer = CacheWriter::new(&path, "k", first.file);
+        writer.copy(first.lines["a"].clone());
+        write(&mut writer, "c", &[]);
+        writer.finish(&path);
+        let second = Cache::read(&path, "k").unwrap();
+        assert_eq!(second.files.keys().collect::<Vec<_>>(), ["a", "c"]);
+        assert!(second.files["a"] == first.files["a"]);
+        assert!(!dir.path().join("extracted.json.tmp").exists());
+
+        // A last line cut short (a kill while writing) is left out; the rest is read.
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 5]).unwrap();
+        assert_eq!(Cache::read(&path, "k").unwrap().files.keys().collect::<Vec<_>>(), ["a"]);
+    }
 }
