@@ -24,7 +24,7 @@
 //!   on disk. The manifest lists exactly the files whose bytes it vouches for: an entry
 //!   whose file was since deleted or edited by hand, and not rewritten, is dropped.
 
-use crate::extract::record;
+use crate::extract::{record, Event};
 use crate::gazetteer::Gazetteer;
 use crate::output::write_atomic;
 use crate::pipeline::Assembled;
@@ -39,9 +39,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
+use store::EventStore;
 
 mod extracted;
 mod maps;
+mod store;
 pub use extracted::assemble;
 
 /// The tool's version, recorded in the manifest and in every fingerprint (which are in
@@ -390,6 +392,10 @@ struct Produced {
 /// Runs the build in the folder `lock` holds. `input_files` are the files read (recorded
 /// with their hashes); `log` is called once per day in date order.
 ///
+/// Once the ledger is built, the events are moved to a temporary file (see [`store`]),
+/// from which each day reads the events of its recent window: memory holds the ledger and
+/// a few bytes an event, not the events.
+///
 /// Days outside `--from`/`--to` are left alone: their files stay on disk and in the
 /// manifest with their day records, so a run over a shorter period never deletes what an
 /// earlier run made. The manifest lists only files whose bytes it vouches for: an entry
@@ -398,7 +404,7 @@ struct Produced {
 pub fn run(
     lock: &Lock,
     gazetteer: &Gazetteer,
-    assembled: &Assembled,
+    assembled: Assembled,
     input_files: &InputFiles,
     options: &Options,
     mut log: impl FnMut(&DayOutcome),
@@ -450,16 +456,10 @@ pub fn run(
     // A day folder is that day alone: its QGIS project's time range is the day, not the
     // series' period, so the folders of past days do not change (and are not rebuilt)
     // when the series grows by a day. The series' files cover the period.
-    let make_day = |date: NaiveDate| Day {
-        gazetteer,
-        ledger: &assembled.ledger,
-        events: &assembled.events,
-        date,
-        recent_days: options.recent_days,
-        timeline: (date, date),
-    };
-    let mut article_dates: Vec<NaiveDate> = assembled.articles.iter().filter_map(|a| a.date).collect();
+    let Assembled { articles, events, ledger, .. } = assembled;
+    let mut article_dates: Vec<NaiveDate> = articles.iter().filter_map(|a| a.date).collect();
     article_dates.sort_unstable();
+    drop(articles);
     let reports_by = |date: NaiveDate| article_dates.partition_point(|d| *d <= date);
 
     // Fingerprints, computed for every day: what its files are made from, as the
@@ -467,11 +467,20 @@ pub fn run(
     // every province on the day, and the events of its recent window, each event hashed
     // once, whole. As precise as hashing the day's GeoJSON text, at a tenth of the cost.
     let event_digests: Vec<[u8; 32]> =
-        assembled.events.par_iter().map(|e| Sha256::digest(format!("{e:?}").as_bytes()).into()).collect();
+        events.par_iter().map(|e| Sha256::digest(format!("{e:?}").as_bytes()).into()).collect();
+    let temporary = || std::env::temp_dir().join("(an unnamed file)");
+    let store = EventStore::new(events).map_err(|e| io(&temporary())(e))?;
+    // A day's files are made from the events of its recent window (`Day::recent_events`),
+    // read back from the store. The events are sorted by date, so these are consecutive.
+    let recent = |date: NaiveDate| {
+        let window = render::layers::recent_window(date, options.recent_days);
+        store.dates().iter().enumerate().filter(move |(_, d)| window.contains(d)).map(|(i, _)| i)
+    };
+    let read_recent = |date: NaiveDate| store.get(recent(date)).map_err(|e| io(&temporary())(e));
     let fingerprints: Vec<DayFiles> = days
         .par_iter()
         .map(|&date| {
-            let day = make_day(date);
+            let day = make_day(gazetteer, &ledger, options, date, &[]);
             let reports = reports_by(date);
             let mut hasher = Sha256::new();
             hasher.update(VERSION.as_bytes());
@@ -491,10 +500,10 @@ pub fn run(
                 }
             }
             hasher.update(text.as_bytes());
-            for i in day.recent_indices() {
+            for i in recent(date) {
                 hasher.update(event_digests[i]);
             }
-            let events = assembled.events.iter().filter(|e| e.date == date).count();
+            let events = store.dates().iter().filter(|d| **d == date).count();
             DayFiles { date, fingerprint: sha256(&hasher.finalize()), events, reports, provinces }
         })
         .collect();
@@ -511,20 +520,47 @@ pub fn run(
         .collect();
 
     // A file is staged when it differs from the one in place (or there is none).
-    let produce = |path: String, bytes: &[u8]| -> Result<Produced, BuildError> {
-        let record = FileRecord { sha256: sha256(bytes), bytes: bytes.len() as u64, path };
-        let (in_place, mut seen) = match previous_outputs.get(record.path.as_str()) {
+    let in_place = |record: &FileRecord| -> (bool, Option<Seen>) {
+        match previous_outputs.get(record.path.as_str()) {
             Some(previous) => (previous.sha256 == record.sha256 && intact(&record.path), None),
             None => {
                 let seen = hashes.hash(out, &record.path);
                 (seen.as_ref().map(|s| &s.sha256) == Some(&record.sha256), seen)
             }
-        };
+        }
+    };
+    let produce = |path: String, bytes: &[u8]| -> Result<Produced, BuildError> {
+        let record = FileRecord { sha256: sha256(bytes), bytes: bytes.len() as u64, path };
+        let (in_place, mut seen) = in_place(&record);
         if !in_place {
             step(|| format!("stage {}", record.path));
             let target = stage.join(&record.path);
             stage_file(&target, bytes).map_err(io(&target))?;
             // A rename keeps the inode and time: this is how the file will look in place.
+            seen = Seen::now(&target, &record.sha256);
+        }
+        Ok(Produced { record, staged: !in_place, seen })
+    };
+    // The same for a file too large to hold: `write` writes it to `.eventmap/` through a
+    // hash, and it is moved to the staging folder, or deleted if it is the file in place.
+    let produce_streamed = |path: String,
+                            write: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>|
+     -> Result<Produced, BuildError> {
+        let part = private.join(format!("{}.part", path.replace('/', "_")));
+        let mut writer = HashingWriter::new(std::fs::File::create(&part).map_err(io(&part))?);
+        write(&mut writer).map_err(io(&part))?;
+        let (sha256, bytes) = writer.finish().map_err(io(&part))?;
+        let record = FileRecord { sha256, bytes, path };
+        let (in_place, mut seen) = in_place(&record);
+        if in_place {
+            std::fs::remove_file(&part).map_err(io(&part))?;
+        } else {
+            step(|| format!("stage {}", record.path));
+            let target = stage.join(&record.path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            std::fs::rename(&part, &target).map_err(io(&target))?;
             seen = Seen::now(&target, &record.sha256);
         }
         Ok(Produced { record, staged: !in_place, seen })
@@ -539,28 +575,31 @@ pub fn run(
     };
     let done = std::sync::atomic::AtomicUsize::new(0);
     // The series' two big files are made meanwhile: a run that builds one day has a core
-    // to spare for them.
-    let series_text = || {
-        let mut events_csv = csv::Writer::from_writer(Vec::new());
-        events_csv.write_record(record::HEADER).expect("in memory");
-        for event in &assembled.events {
-            events_csv.write_record(record::row(event, gazetteer)).expect("in memory");
-        }
+    // to spare for them. All the events as CSV are written as they are read back, not
+    // held; the timeline is made from the ledger alone.
+    let series_text = || -> Result<(Produced, Option<String>), BuildError> {
+        let events_csv = produce_streamed("events.csv".to_owned(), &|out| {
+            let mut csv = csv::Writer::from_writer(out);
+            csv.write_record(record::HEADER)?;
+            store.for_each(|event| Ok(csv.write_record(record::row(&event, gazetteer))?))?;
+            csv.flush()
+        })?;
         let timeline = options.formats.geojson.then(|| {
-            let latest = Day { timeline: (from, to), ..make_day(last) };
+            let latest = Day { timeline: (from, to), ..make_day(gazetteer, &ledger, options, last, &[]) };
             render::layers::timeline(&latest)
         });
-        (events_csv.into_inner().expect("in memory"), timeline)
+        Ok((events_csv, timeline))
     };
     let build_days = || -> Result<Vec<Built>, BuildError> {
         to_build
             .par_iter()
             .map(|d| {
-                let day = make_day(d.date);
+                let recent = read_recent(d.date)?;
+                let day = make_day(gazetteer, &ledger, options, d.date, &recent);
                 let maps_wanted = options.formats.png || options.formats.svg;
                 let fingerprint = maps_wanted.then(|| maps::fingerprint(&render::map_data(&day, d.reports)));
                 let reused = fingerprint.as_ref().and_then(|f| drawn_before.reusable(d.date, f, map_intact));
-                let (layers, maps, events) = day_files(&day, d.reports, assembled, options, reused.is_none());
+                let (layers, maps, events) = day_files(&day, d.reports, options, reused.is_none());
                 let mut produced = Vec::new();
                 for (name, bytes) in &layers {
                     produced.push(produce(day_path(d.date, name), bytes)?);
@@ -601,15 +640,17 @@ pub fn run(
             })
             .collect::<Result<_, BuildError>>()
     };
-    let (built, (events_csv, timeline)) = rayon::join(build_days, series_text);
+    let (built, series_files) = rayon::join(build_days, series_text);
     let built = built?;
+    let (events_csv, timeline) = series_files?;
 
     // Whole-series files: all events, the timeline, the latest day, the animation.
     let mut series: Vec<Produced> = Vec::new();
-    series.push(produce("events.csv".to_owned(), &events_csv)?);
+    series.push(events_csv);
     if let Some(timeline) = timeline {
         // The series' own layer, and a QGIS project opening it under the latest day.
-        let latest = Day { timeline: (from, to), ..make_day(last) };
+        let latest_events = read_recent(last)?;
+        let latest = Day { timeline: (from, to), ..make_day(gazetteer, &ledger, options, last, &latest_events) };
         series.push(produce("timeline.geojson".to_owned(), timeline.as_bytes())?);
         let style = qgis::style(LayerKind::Timeline, &options.map.style);
         series.push(produce("timeline.qml".to_owned(), style.as_bytes())?);
@@ -647,9 +688,10 @@ pub fn run(
             let mut small = options.map.clone();
             small.width_px = 800;
             small.scale = 1.0;
-            let data = render::map_data(&make_day(date), reports_by(date));
-            render::map::scene_png(&render::map::control_scene(&data, &small), 1.0)
-        });
+            let events = read_recent(date)?;
+            let data = render::map_data(&make_day(gazetteer, &ledger, options, date, &events), reports_by(date));
+            Ok(render::map::scene_png(&render::map::control_scene(&data, &small), 1.0))
+        })?;
         series.push(produce("timeline.gif".to_owned(), &gif)?);
     }
 
@@ -749,7 +791,54 @@ pub fn run(
     for day in &summary_days {
         log(day);
     }
+    // The process ends after the summary: freeing a year's ledger one entry at a time
+    // would only cost time (a few percent of a run that finds little to do).
+    std::mem::forget(ledger);
     Ok(Summary { days: summary_days, files_written, recovered })
+}
+
+/// A day as the renderers take it, with `events` (its recent ones, or none where only the
+/// ledger is read).
+fn make_day<'a>(
+    gazetteer: &'a Gazetteer,
+    ledger: &'a crate::ledger::Ledger,
+    options: &Options,
+    date: NaiveDate,
+    events: &'a [Event],
+) -> Day<'a> {
+    Day { gazetteer, ledger, events, date, recent_days: options.recent_days, timeline: (date, date) }
+}
+
+/// Writes through to a file and hashes what it writes.
+struct HashingWriter {
+    out: std::io::BufWriter<std::fs::File>,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl HashingWriter {
+    fn new(file: std::fs::File) -> HashingWriter {
+        HashingWriter { out: std::io::BufWriter::with_capacity(1 << 16, file), hasher: Sha256::new(), bytes: 0 }
+    }
+
+    /// Flushes the file; its SHA-256 and size.
+    fn finish(mut self) -> std::io::Result<(String, u64)> {
+        std::io::Write::flush(&mut self.out)?;
+        Ok((hex(&self.hasher.finalize()), self.bytes))
+    }
+}
+
+impl std::io::Write for HashingWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Files by name or path, and their bytes.
@@ -894,13 +983,7 @@ const DAY_LAYERS: [LayerKind; 4] = [LayerKind::Provinces, LayerKind::Places, Lay
 /// (with their styles and project), its maps (none unless `draw_maps`) and that day's
 /// events as CSV. The first two together are [`render::outputs`] with every format
 /// asked for, which writes the layers first and the maps after them.
-fn day_files(
-    day: &Day<'_>,
-    reports: usize,
-    assembled: &Assembled,
-    options: &Options,
-    draw_maps: bool,
-) -> (Files, Files, (String, Vec<u8>)) {
+fn day_files(day: &Day<'_>, reports: usize, options: &Options, draw_maps: bool) -> (Files, Files, (String, Vec<u8>)) {
     let formats = &options.formats;
     let layers_only = Formats { png: false, svg: false, ..formats.clone() };
     let layers = render::outputs(day, reports, &layers_only, &options.map, &DAY_LAYERS);
@@ -918,7 +1001,8 @@ fn day_files(
     maps.extend(displacement);
     let mut csv = csv::Writer::from_writer(Vec::new());
     csv.write_record(record::HEADER).expect("in memory");
-    for event in assembled.events.iter().filter(|e| e.date == day.date) {
+    // The day's events are among its recent ones (the window ends on the day).
+    for event in day.events.iter().filter(|e| e.date == day.date) {
         csv.write_record(record::row(event, day.gazetteer)).expect("in memory");
     }
     (layers, maps, ("events.csv".to_owned(), csv.into_inner().expect("in memory")))
@@ -932,19 +1016,22 @@ fn options_key(options: &Options) -> String {
 /// `timeline.gif`: a frame a day (`frame` renders a day as PNG), one second a frame,
 /// looping. Frames are rendered and quantised in parallel a few at a time and written in
 /// order, so memory holds a few frames, not a year of them.
-fn animation(days: &[NaiveDate], frame: impl Fn(NaiveDate) -> Vec<u8> + Sync) -> Vec<u8> {
+fn animation(
+    days: &[NaiveDate],
+    frame: impl Fn(NaiveDate) -> Result<Vec<u8>, BuildError> + Sync,
+) -> Result<Vec<u8>, BuildError> {
     let mut encoder: Option<gif::Encoder<Vec<u8>>> = None;
     let mut size = None;
     for chunk in days.chunks(2 * rayon::current_num_threads().max(1)) {
         let frames: Vec<Option<gif::Frame<'static>>> = chunk
             .par_iter()
             .map(|&date| {
-                let (w, h, mut rgba) = decode_rgba(&frame(date))?;
+                let Some((w, h, mut rgba)) = decode_rgba(&frame(date)?) else { return Ok(None) };
                 let mut frame = gif::Frame::from_rgba_speed(w, h, &mut rgba, 10);
                 frame.delay = 100;
-                Some(frame)
+                Ok(Some(frame))
             })
-            .collect();
+            .collect::<Result<_, BuildError>>()?;
         for frame in frames.into_iter().flatten() {
             let (width, height) = *size.get_or_insert((frame.width, frame.height));
             if (frame.width, frame.height) != (width, height) {
@@ -960,7 +1047,7 @@ fn animation(days: &[NaiveDate], frame: impl Fn(NaiveDate) -> Vec<u8> + Sync) ->
             }
         }
     }
-    encoder.map(|e| e.into_inner().expect("writing to memory")).unwrap_or_default()
+    Ok(encoder.map(|e| e.into_inner().expect("writing to memory")).unwrap_or_default())
 }
 
 /// A PNG as width, height and RGBA bytes.

@@ -107,10 +107,7 @@ pub fn run(args: BuildArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outcom
         };
         eprintln!("{line}");
     };
-    let summary = build::run(&lock, gazetteer, &assembled, &input_files, &options, log, &progress)?;
-    // The process ends after the summary: freeing a year's events and ledger one by one
-    // would only cost time (a few percent of a run that finds little to do).
-    std::mem::forget(assembled);
+    let summary = build::run(&lock, gazetteer, assembled, &input_files, &options, log, &progress)?;
     if terminal {
         eprint!("\r\x1b[K");
     }

@@ -37,10 +37,15 @@ impl Day<'_> {
 
     /// The positions in `events` of [`Day::recent_events`].
     pub fn recent_indices(&self) -> impl Iterator<Item = usize> + '_ {
-        let from = self.date - Duration::days(self.recent_days.max(1) - 1);
-        let to = self.date;
-        (0..self.events.len()).filter(move |&i| self.events[i].date >= from && self.events[i].date <= to)
+        let window = recent_window(self.date, self.recent_days);
+        (0..self.events.len()).filter(move |&i| window.contains(&self.events[i].date))
     }
+}
+
+/// The days whose events are recent on `date`: the `recent_days` days up to it (at least
+/// the day itself).
+pub fn recent_window(date: NaiveDate, recent_days: i64) -> std::ops::RangeInclusive<NaiveDate> {
+    date - Duration::days(recent_days.max(1) - 1)..=date
 }
 
 fn date_prop(date: Option<NaiveDate>) -> Prop {
