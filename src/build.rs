@@ -468,15 +468,14 @@ pub fn run(
     // once, whole. As precise as hashing the day's GeoJSON text, at a tenth of the cost.
     let event_digests: Vec<[u8; 32]> =
         events.par_iter().map(|e| Sha256::digest(format!("{e:?}").as_bytes()).into()).collect();
-    let temporary = || std::env::temp_dir().join("(an unnamed file)");
-    let store = EventStore::new(events).map_err(|e| io(&temporary())(e))?;
+    let store = EventStore::new(events, &private).map_err(io(&private))?;
     // A day's files are made from the events of its recent window (`Day::recent_events`),
     // read back from the store. The events are sorted by date, so these are consecutive.
     let recent = |date: NaiveDate| {
         let window = render::layers::recent_window(date, options.recent_days);
         store.dates().iter().enumerate().filter(move |(_, d)| window.contains(d)).map(|(i, _)| i)
     };
-    let read_recent = |date: NaiveDate| store.get(recent(date)).map_err(|e| io(&temporary())(e));
+    let read_recent = |date: NaiveDate| store.get(recent(date)).map_err(io(&private));
     let fingerprints: Vec<DayFiles> = days
         .par_iter()
         .map(|&date| {

@@ -4,8 +4,9 @@
 //! day reads back its own. What stays in memory is each event's date and place in the
 //! file (12 bytes an event).
 //!
-//! The file is unnamed (`tempfile::tempfile`, in `TMPDIR`): the system removes it when
-//! the build ends, however it ends. Its lines are [`SerialEvent`]s, as in the extraction
+//! The file is unnamed (`tempfile::tempfile_in`, in `OUT/.eventmap/`, which the build
+//! can write, rather than `TMPDIR`, which it may not): the system removes it when the
+//! build ends, however it ends. Its lines are [`SerialEvent`]s, as in the extraction
 //! cache, so an event reads back field for field as it was.
 
 use crate::extract::{serial::SerialEvent, Event};
@@ -23,15 +24,15 @@ pub struct EventStore {
 }
 
 impl EventStore {
-    /// Writes `events` (which it frees as it goes) to a temporary file.
+    /// Writes `events` (which it frees as it goes) to a temporary file in `dir`.
     ///
     /// # Errors
     ///
     /// When the temporary file cannot be written.
-    pub fn new(events: Vec<Event>) -> std::io::Result<EventStore> {
+    pub fn new(events: Vec<Event>, dir: &std::path::Path) -> std::io::Result<EventStore> {
         let mut offsets = Vec::with_capacity(events.len() + 1);
         let mut dates = Vec::with_capacity(events.len());
-        let mut out = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
+        let mut out = BufWriter::with_capacity(1 << 16, tempfile::tempfile_in(dir)?);
         let mut line = Vec::new();
         let mut offset = 0;
         for event in events {
@@ -132,7 +133,9 @@ mod tests {
     #[test]
     fn events_read_back_as_they_were() {
         let events: Vec<Event> = (1..=9).map(|d| event(d, &format!("e{d}"))).collect();
-        let store = EventStore::new(events.clone()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store = EventStore::new(events.clone(), dir.path()).unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "unnamed");
         assert_eq!(store.dates(), events.iter().map(|e| e.date).collect::<Vec<_>>());
         assert!(store.get([0, 1, 2, 5, 7, 8]).unwrap() == [0, 1, 2, 5, 7, 8].map(|i| events[i].clone()));
         assert!(store.get([]).unwrap().is_empty());
