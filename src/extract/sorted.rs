@@ -28,12 +28,13 @@ pub const DEFAULT_BUDGET: usize = 8 << 20;
 /// open file until the end).
 const MAX_RUNS: usize = 64;
 
-/// A temporary file that could not be written or read back.
+/// A temporary file that could not be written or read back. The cause is the error's
+/// source (not repeated in its message: `{:#}` prints the chain).
 #[derive(Debug, thiserror::Error)]
 pub enum SortError {
-    #[error("temporary file for sorting events: {0}")]
+    #[error("temporary file for sorting events")]
     Io(#[from] std::io::Error),
-    #[error("temporary file for sorting events: unreadable: {0}")]
+    #[error("temporary file for sorting events: unreadable")]
     Json(#[from] serde_json::Error),
 }
 
