@@ -453,9 +453,6 @@ pub fn run(
         let Some(record) = previous_outputs.get(path) else { return false };
         on_disk.get(path).and_then(|h| h.as_ref()).map(|seen| &seen.sha256) == Some(&record.sha256)
     };
-    // A day folder is that day alone: its QGIS project's time range is the day, not the
-    // series' period, so the folders of past days do not change (and are not rebuilt)
-    // when the series grows by a day. The series' files cover the period.
     let Assembled { articles, events, ledger, .. } = assembled;
     let mut article_dates: Vec<NaiveDate> = articles.iter().filter_map(|a| a.date).collect();
     article_dates.sort_unstable();
@@ -797,7 +794,9 @@ pub fn run(
 }
 
 /// A day as the renderers take it, with `events` (its recent ones, or none where only the
-/// ledger is read).
+/// ledger is read). A day folder is that day alone: its QGIS project's time range is the
+/// day, not the series' period, so the folders of past days do not change (and are not
+/// rebuilt) when the series grows by a day. The series' files cover the period.
 fn make_day<'a>(
     gazetteer: &'a Gazetteer,
     ledger: &'a crate::ledger::Ledger,
