@@ -7,7 +7,7 @@ use eventmap::gazetteer::{EntryId, Gazetteer};
 use eventmap::ledger::Status;
 use eventmap::render::map::{
     control_png, control_scene, control_svg, displacement_png, displacement_scene, displacement_svg, scene_png, Colour,
-    CountUnit, Flow, LabelKind, MapData, MapOptions, Rect, Scene, Style,
+    CountUnit, Flow, Item, LabelKind, MapData, MapOptions, Rect, Scene, Style,
 };
 use geo::{Contains, Point};
 use std::collections::BTreeMap;
@@ -504,10 +504,63 @@ fn uncounted_flows_and_province_ends_read_right() {
         Flow { origin: None, destination: Some(herat), people: 0, count: 0, unit: CountUnit::People, vague: false },
     ];
     let svg = displacement_svg(&data, &width(800));
-    // (Plotters writes each text on its own line; the legend has "10,000 people".)
-    assert!(!svg.contains("\n0 people\n"), "a flow without a number is not labelled \"0 people\"");
+    // (The legend has "10,000 people".)
+    assert!(!svg.contains(">0 people<"), "a flow without a number is not labelled \"0 people\"");
     assert!(svg.contains("Number not reported") && svg.contains("origin unknown"));
     // The province is drawn at its label point, and named as a province.
     assert!(svg.contains("Jowzjan province"));
     assert!(!svg.contains("vague count"), "no vague flows, no vague note");
+}
+
+/// A busy week draws its largest flows only, at most `max_flows`, with arrival circles
+/// at their destinations, and the legend says how many movements were left off.
+#[test]
+fn a_busy_day_draws_its_largest_flows_and_says_how_many_were_left_off() {
+    let mut data = day(10);
+    let g = data.gazetteer;
+    // Thirty flows, each provincial capital to the next, 1,000 to 30,000 people.
+    let capitals: Vec<EntryId> = g.provinces.iter().map(|p| p.capital).take(31).collect();
+    data.flows = (0..30)
+        .map(|i| Flow {
+            origin: Some(capitals[i]),
+            destination: Some(capitals[i + 1]),
+            people: 1_000 * (i as u64 + 1),
+            count: 1_000 * (i as u64 + 1),
+            unit: CountUnit::People,
+            vague: false,
+        })
+        .collect();
+    let style = Style::default();
+    let drawn = |options: &MapOptions| {
+        let scene = displacement_scene(&data, options);
+        let arrows =
+            scene.items.iter().filter(|i| matches!(i, Item::Fill { colour, .. } if *colour == style.palette.flow));
+        let circles = scene
+            .items
+            .iter()
+            .filter(|i| matches!(i, Item::Circle { fill: Some(c), .. } if *c == style.palette.arrivals));
+        // The legend has two arrows and a circle of its own.
+        (arrows.count() - 2, circles.count() - 1)
+    };
+    assert_eq!(style.max_flows, 20);
+    // Each flow ends at its own capital: as many circles as flows drawn.
+    assert_eq!(drawn(&width(2400)), (20, 20));
+    let svg = displacement_svg(&data, &width(2400));
+    assert!(svg.contains("The 20 largest of 30 movements"), "the legend says what was left off");
+    // The largest are drawn: flows 11 to 30 (11,000 people and up), so the circles are
+    // at capitals 12 to 31, not at 2 to 11.
+    let scene = displacement_scene(&data, &width(2400));
+    let circle_at = |entry: EntryId| {
+        let p = g.entry(entry).point.expect("a capital has a point");
+        let (x, y) = scene.to_px(p.x(), p.y());
+        scene.items.iter().any(|i| {
+            matches!(i, Item::Circle { centre, fill: Some(c), .. }
+                if *c == style.palette.arrivals && (centre.0 - x).abs() < 0.01 && (centre.1 - y).abs() < 0.01)
+        })
+    };
+    assert!(capitals[11..=30].iter().all(|c| circle_at(*c)), "the destinations of the largest flows");
+    assert!(!capitals[1..=10].iter().any(|c| circle_at(*c)), "no circle where no flow is drawn");
+    let all = MapOptions { style: Style { max_flows: 40, ..Style::default() }, ..width(2400) };
+    assert_eq!(drawn(&all), (30, 30));
+    assert!(!displacement_svg(&data, &all).contains("largest of"));
 }

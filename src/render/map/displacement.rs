@@ -58,16 +58,27 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
         |id: Option<EntryId>| -> Option<(EntryId, Xy)> { id.and_then(|id| located.get(&id).map(|at| (id, *at))) };
     let inner = page.frame.rect.inset(page.margin());
 
-    // Arrivals at destinations inside the frame.
+    // The flows drawn: the largest by people, at most `max_flows`; the legend says how
+    // many were left off.
+    let mut order: Vec<usize> = (0..data.flows.len()).collect();
+    order.sort_by(|a, b| data.flows[*b].people.cmp(&data.flows[*a].people).then(a.cmp(b)));
+    order.truncate(style.max_flows.max(1));
+    let shown: Vec<&Flow> = order.iter().map(|&i| &data.flows[i]).collect();
+
+    // Arrivals at the drawn flows' destinations inside the frame, counting every flow
+    // that ends there (a circle with no arrow to it would be a place without a name).
     let mut arrivals: BTreeMap<EntryId, (Xy, u64)> = BTreeMap::new();
-    for flow in &data.flows {
-        if let Some((id, at)) = point(flow.destination) {
-            if inner.contains(at) {
-                arrivals.entry(id).or_insert((at, 0)).1 += flow.people;
-            }
+    for flow in &shown {
+        if let Some((id, at)) = point(flow.destination).filter(|(_, at)| inner.contains(*at)) {
+            arrivals.insert(id, (at, 0));
         }
     }
-    let rows = legend_rows(&page, &data.flows);
+    for flow in &data.flows {
+        if let Some(arrived) = flow.destination.and_then(|id| arrivals.get_mut(&id)) {
+            arrived.1 += flow.people;
+        }
+    }
+    let rows = legend_rows(&page, &shown, data.flows.len());
     let legend = legend_size(&page, &rows);
     let legend_rect = page.legend_box(legend.0, legend.1);
     draw_legend(&mut page, legend_rect, rows, &width_of, &radius_of);
@@ -96,8 +107,6 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
     }
 
     // Flows, widest first.
-    let mut order: Vec<usize> = (0..data.flows.len()).collect();
-    order.sort_by(|a, b| data.flows[*b].people.cmp(&data.flows[*a].people).then(a.cmp(b)));
     let origin_r = 7.0 * u;
     // Flows leave a place from the edge of its arrivals circle if it has one (people
     // left Kabul while others arrived), else from its dot.
@@ -111,8 +120,7 @@ pub fn scene(data: &MapData, options: &MapOptions) -> Scene {
     // may cross a flow, as on any flow map, or crowded origins go unnamed.
     let mut arrow_boxes: Vec<Rect> = Vec::new();
     let centre = afghan_centre(&page);
-    for &i in &order {
-        let flow = &data.flows[i];
+    for flow in shown {
         let w = width_of(flow.people);
         let label = count_label(flow);
         // Two lines when there is a count, the note alone when there is none.
@@ -470,8 +478,8 @@ enum Key {
 const LEGEND_TITLE: &str = "People displaced";
 
 /// Rows: two reference arrows and a circle always; notes for vague and uncounted
-/// flows when the map has them.
-fn legend_rows(page: &Page, flows: &[Flow]) -> Vec<(Key, String)> {
+/// flows when the map shows them, and for the flows left off (of `all`).
+fn legend_rows(page: &Page, flows: &[&Flow], all: usize) -> Vec<(Key, String)> {
     let reference = page.style.flow_reference_people.max(1);
     let mut rows = vec![
         (Key::Arrow(reference, FLOW_OPACITY), format!("{} people", labels::thousands(reference))),
@@ -483,6 +491,10 @@ fn legend_rows(page: &Page, flows: &[Flow]) -> Vec<(Key, String)> {
     }
     if flows.iter().any(|f| f.vague) {
         rows.push((Key::Note, "~ vague count (“hundreds of”)".to_owned()));
+    }
+    if all > flows.len() {
+        let all = labels::thousands(all as u64);
+        rows.push((Key::Note, format!("The {} largest of {all} movements", flows.len())));
     }
     rows
 }

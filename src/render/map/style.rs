@@ -165,6 +165,10 @@ pub struct Style {
     /// People at which a flow is `flow_reference_width` wide and its arrivals circle
     /// `arrivals_reference_radius` large: fixed, so maps of different days compare.
     pub flow_reference_people: u64,
+    /// The most flows a displacement map draws, the largest by people; the legend says
+    /// how many were left off (all are in `flows.geojson`). A map of a busy week with
+    /// every reported movement drawn is a tangle no desk would print.
+    pub max_flows: usize,
 }
 
 fn c(hex: &str) -> Colour {
@@ -261,6 +265,7 @@ impl Default for Style {
             font: FontSizes::default(),
             size: Sizes::default(),
             flow_reference_people: 100_000,
+            max_flows: 20,
         }
     }
 }
@@ -295,14 +300,16 @@ impl Style {
             let (line, column) = e.span().map_or((1, 1), |span| line_column(text, span.start));
             StyleError::Invalid { path: path.to_owned(), line, column, message: e.message().trim().to_owned() }
         })?;
+        let zero = |key: &str, expected: &str| {
+            let (line, column) = text.find(key).map_or((1, 1), |offset| line_column(text, offset));
+            let message = format!("invalid {key} 0: expected {expected}");
+            Err(StyleError::Invalid { path: path.to_owned(), line, column, message })
+        };
         if style.flow_reference_people == 0 {
-            let (line, column) = text.find("flow_reference_people").map_or((1, 1), |offset| line_column(text, offset));
-            return Err(StyleError::Invalid {
-                path: path.to_owned(),
-                line,
-                column,
-                message: "invalid flow_reference_people 0: expected a positive number of people".to_owned(),
-            });
+            return zero("flow_reference_people", "a positive number of people");
+        }
+        if style.max_flows == 0 {
+            return zero("max_flows", "at least 1");
         }
         Ok(style)
     }
@@ -346,6 +353,8 @@ mod tests {
         assert!(err.starts_with("desk.toml:2:1: unknown field `titel`"), "{err}");
         let err = parse("flow_reference_people = 0\n").unwrap_err().to_string();
         assert!(err.starts_with("desk.toml:1:1: invalid flow_reference_people 0"), "{err}");
+        let err = parse("# flows\nmax_flows = 0\n").unwrap_err().to_string();
+        assert!(err.starts_with("desk.toml:2:1: invalid max_flows 0: expected at least 1"), "{err}");
         let err = parse("[font\n").unwrap_err().to_string();
         assert!(err.starts_with("desk.toml:1:"), "{err}");
     }
