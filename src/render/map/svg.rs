@@ -23,7 +23,8 @@ pub enum Background {
     Omitted,
 }
 
-/// The scene as a standalone SVG document, one element per item in paint order.
+/// The scene as a standalone SVG document: one element per item in paint order (two
+/// for a text with a halo).
 pub fn write(scene: &Scene, background: Background) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let (w, h) = (scene.width, scene.height);
