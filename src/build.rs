@@ -467,11 +467,13 @@ pub fn run(
         events.par_iter().map(|e| Sha256::digest(format!("{e:?}").as_bytes()).into()).collect();
     let store = EventStore::new(events, &private).map_err(io(&private))?;
     // A day's files are made from the events of its recent window (`Day::recent_events`),
-    // read back from the store. The events are sorted by date, so these are consecutive.
-    let recent = |date: NaiveDate| {
-        let window = render::layers::recent_window(date, options.recent_days);
-        store.dates().iter().enumerate().filter(move |(_, d)| window.contains(d)).map(|(i, _)| i)
+    // read back from the store. The events are sorted by date, so the events of a span
+    // of days are one run of them, found by two binary searches.
+    let dates = store.dates();
+    let dated = |days: std::ops::RangeInclusive<NaiveDate>| {
+        dates.partition_point(|d| d < days.start())..dates.partition_point(|d| d <= days.end())
     };
+    let recent = |date: NaiveDate| dated(render::layers::recent_window(date, options.recent_days));
     let read_recent = |date: NaiveDate| store.get(recent(date)).map_err(io(&private));
     let fingerprints: Vec<DayFiles> = days
         .par_iter()
@@ -499,7 +501,7 @@ pub fn run(
             for i in recent(date) {
                 hasher.update(event_digests[i]);
             }
-            let events = store.dates().iter().filter(|d| **d == date).count();
+            let events = dated(date..=date).len();
             DayFiles { date, fingerprint: sha256(&hasher.finalize()), events, reports, provinces }
         })
         .collect();

@@ -32,13 +32,8 @@ pub struct Day<'a> {
 impl Day<'_> {
     /// Events dated within the recent window ending on the day.
     pub fn recent_events(&self) -> impl Iterator<Item = &Event> {
-        self.recent_indices().map(|i| &self.events[i])
-    }
-
-    /// The positions in `events` of [`Day::recent_events`].
-    pub fn recent_indices(&self) -> impl Iterator<Item = usize> + '_ {
         let window = recent_window(self.date, self.recent_days);
-        (0..self.events.len()).filter(move |&i| window.contains(&self.events[i].date))
+        self.events.iter().filter(move |e| window.contains(&e.date))
     }
 }
 
