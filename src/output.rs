@@ -1,5 +1,5 @@
-//! Writing files safely: atomically (temporary file, then rename), and cells that a
-//! spreadsheet would run as a formula neutralised.
+//! Writing files safely: atomically (temporary file, then rename), cells that a
+//! spreadsheet would run as a formula neutralised, and text escaped for XML.
 
 use std::io::Write;
 use std::path::Path;
@@ -80,9 +80,53 @@ pub fn from_spreadsheet(cell: &str) -> &str {
     }
 }
 
+/// Where [`xml_escape`]d text goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XmlPlace {
+    /// Element text (an SVG label): tab, line feed and carriage return stay as they are.
+    Text,
+    /// An attribute value, or text that may be one (the QGIS files): the apostrophe is
+    /// escaped too, and tab, line feed and carriage return become character references,
+    /// which a parser keeps (it turns them, written as they are, into spaces).
+    Attribute,
+}
+
+/// Appends `s` to `out` escaped for XML. Characters XML 1.0 does not allow at all (the
+/// other control characters, U+FFFE, U+FFFF), even as references, become U+FFFD: a name
+/// or title carrying one is data that shows, not a file that does not parse.
+pub fn xml_escape(out: &mut String, s: &str, place: XmlPlace) {
+    let attribute = place == XmlPlace::Attribute;
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' if attribute => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' | '\r' | '\t' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markup_and_forbidden_characters_in_text_are_escaped() {
+        let mut out = String::new();
+        xml_escape(&mut out, "a<b>&\"c\u{1}\t\u{ffff}", XmlPlace::Text);
+        assert_eq!(out, "a&lt;b&gt;&amp;&quot;c\u{fffd}\t\u{fffd}");
+        // In an attribute the apostrophe is escaped and whitespace kept as references.
+        out.clear();
+        xml_escape(&mut out, "it's\n\ta\u{1}", XmlPlace::Attribute);
+        assert_eq!(out, "it&apos;s&#10;&#9;a\u{fffd}");
+    }
 
     #[test]
     fn formula_cells_are_neutralised() {

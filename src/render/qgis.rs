@@ -17,6 +17,7 @@
 
 use super::map::{Colour, StatusColours, Style};
 use crate::ledger::Status;
+use crate::output::{xml_escape, XmlPlace};
 use chrono::NaiveDate;
 use std::fmt::Write as _;
 
@@ -1035,7 +1036,7 @@ impl Xml {
         self.out.push_str(tag);
         for (key, value) in attrs {
             let _ = write!(self.out, " {key}=\"");
-            escape(&mut self.out, value);
+            xml_escape(&mut self.out, value, XmlPlace::Attribute);
             self.out.push('"');
         }
     }
@@ -1054,7 +1055,7 @@ impl Xml {
     fn text(&mut self, tag: &str, attrs: &[(&str, &str)], text: &str) {
         self.start(tag, attrs);
         self.out.push('>');
-        escape(&mut self.out, text);
+        xml_escape(&mut self.out, text, XmlPlace::Attribute);
         let _ = writeln!(self.out, "</{tag}>");
     }
 
@@ -1064,27 +1065,6 @@ impl Xml {
             self.out.push_str("  ");
         }
         let _ = writeln!(self.out, "</{tag}>");
-    }
-}
-
-/// Escapes text and attribute values alike. Characters XML 1.0 does not allow at all
-/// (most control characters), even as references, become U+FFFD.
-pub fn escape(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Kept as references, so attribute values keep them (a parser turns a literal
-            // newline in an attribute into a space).
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
     }
 }
 

@@ -13,6 +13,7 @@ use super::labels::{Align, FAMILY};
 use super::projection::Xy;
 use super::scene::{Item, Scene, Text};
 use super::style::Colour;
+use crate::output::{xml_escape, XmlPlace};
 use std::fmt::Write as _;
 
 /// Whether the page's background is an element of the SVG (the SVG maps) or left to
@@ -107,7 +108,7 @@ fn text_element(out: &mut String, text: &Text, colour: Colour, halo: Option<f64>
         out.push_str("\" stroke-linejoin=\"round\"");
     }
     out.push('>');
-    escaped(out, &text.text);
+    xml_escape(out, &text.text, XmlPlace::Text);
     out.push_str("</text>\n");
 }
 
@@ -152,25 +153,6 @@ fn number(out: &mut String, value: f64) {
     }
 }
 
-/// Text for element content: markup escaped, and the characters XML 1.0 forbids
-/// (control characters other than tab, line feed and carriage return; U+FFFE,
-/// U+FFFF) replaced by U+FFFD, so a place name or title carrying one is data that
-/// shows, not an SVG that does not parse.
-fn escaped(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {
-                out.push('\u{fffd}')
-            }
-            c => out.push(c),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,13 +173,6 @@ mod tests {
         assert_eq!(n(-0.004), "0");
         assert_eq!(n(-3.1), "-3.1");
         assert_eq!(n(f64::NAN), "0");
-    }
-
-    #[test]
-    fn markup_and_forbidden_characters_in_text_are_escaped() {
-        let mut out = String::new();
-        escaped(&mut out, "a<b>&\"c\u{1}\t\u{ffff}");
-        assert_eq!(out, "a&lt;b&gt;&amp;&quot;c\u{fffd}\t\u{fffd}");
     }
 
     #[test]
