@@ -195,14 +195,6 @@ fn draw<DB: DrawingBackend>(
     k: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&rgb(scene.background))?;
-    draw_items(scene, area, k)
-}
-
-fn draw_items<DB: DrawingBackend>(
-    scene: &Scene,
-    area: &DrawingArea<DB, Shift>,
-    k: f64,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     for item in &scene.items {
         match item {
             Item::Fill { ring, colour, opacity } => {
