@@ -90,8 +90,9 @@ pub struct NameIndex {
     /// Longest key (in letters) with fuzzy variants: a longer query is more than one edit
     /// from all of them, and its own deletions would cost its length squared.
     max_fuzzy_key: usize,
-    /// Lowercase common English words (the bundled list's own lines).
-    english_words: FxHashSet<&'static str>,
+    /// Lowercase common English words: the bundled list, one a line in byte order,
+    /// searched where it lies (a set of its 40,000 words cost a millisecond a start).
+    english_words: &'static str,
 }
 
 /// What a name's spelling says of its place in the index.
@@ -138,12 +139,10 @@ fn screen(name: &str, key: &str, trust: Trust, primary_key: &str) -> Screen {
 pub const FUZZY_MIN_LEN: usize = 6;
 
 impl NameIndex {
-    /// The index of `entries`' names. `english_words` is the bundled list (kept as
-    /// borrowed words, not a String each).
+    /// The index of `entries`' names. `english_words` is the bundled list.
     pub fn build(entries: &[Entry], english_words: &'static str) -> NameIndex {
-        let mut index = NameIndex::default();
-        // Sized up front: growing them one insert at a time rehashed them a dozen times.
-        index.english_words.reserve(english_words.lines().count());
+        let mut index = NameIndex { english_words, ..NameIndex::default() };
+        // Sized up front: growing it one insert at a time rehashed it a dozen times.
         index.by_key.reserve(entries.iter().map(|e| e.names.len()).sum());
         // Pass 1: each name cut into tokens (kept as slices of it) and folded once, into one
         // buffer: its key, its first token's key (a prefix of the key) and, later, its key
@@ -183,7 +182,6 @@ impl NameIndex {
         let mut english: FxHashMap<&str, bool> =
             (0..names.len()).filter(|&n| names[n].3 == Screen::UnlessEnglish).map(|n| (key_at(n), false)).collect();
         for word in english_words.lines().map(str::trim).filter(|w| !w.is_empty()) {
-            index.english_words.insert(word);
             folder.clear();
             folder.push_token(word);
             if let Some(is_english) = english.get_mut(folder.as_str()) {
@@ -311,7 +309,7 @@ impl NameIndex {
     }
 
     pub fn is_english_word(&self, lowercase: &str) -> bool {
-        self.english_words.contains(lowercase)
+        sorted_lines_contain(self.english_words, lowercase)
     }
 
     /// Trusted keys one edit (insertion, deletion, substitution or transposition)
@@ -414,6 +412,134 @@ impl NameIndex {
         });
         scored.into_iter().map(|(_, entry, tier)| Candidate { entry, tier, score: 0.0 }).collect()
     }
+}
+
+/// First line of a prebuilt index (`gazetteer/name_index.tsv`): the format's version.
+const PREBUILT_HEADER: &str = "# eventmap name index 1";
+
+impl NameIndex {
+    /// The index as text, for `gazetteer/name_index.tsv`: what [`NameIndex::build`] made of
+    /// the bundled files, so that a start reads it instead of building it again (three
+    /// quarters of loading the gazetteer). Sorted, one fact a line, so a change to the
+    /// data shows in its diff.
+    pub fn to_prebuilt(&self, entries: &[Entry]) -> String {
+        use std::fmt::Write;
+        let mut out = format!("{PREBUILT_HEADER}\n");
+        out.push_str("# made by `cargo run -p xtask -- name-index` from the files beside it; do not edit\n");
+        let _ = writeln!(out, "max_tokens\t{}", self.max_tokens);
+        let _ = writeln!(out, "max_fuzzy_key\t{}", self.max_fuzzy_key);
+        for (tag, map) in [("name", &self.by_key), ("bare", &self.bare_keys)] {
+            let mut keys: Vec<&Box<str>> = map.keys().collect();
+            keys.sort_unstable();
+            for key in keys {
+                for p in &map[key] {
+                    let trust = match p.trust {
+                        Trust::Primary => "primary",
+                        Trust::Curated => "curated",
+                        Trust::Alternate => "alternate",
+                    };
+                    let id = &entries[p.entry as usize].id;
+                    let _ = writeln!(out, "{tag}\t{key}\t{id}\t{trust}\t{}\t{}", p.simple, u8::from(p.capitals_only));
+                }
+            }
+        }
+        let mut variants: Vec<&Box<str>> = self.deletions.keys().collect();
+        variants.sort_unstable();
+        for variant in variants {
+            for key in &self.deletions[variant] {
+                let _ = writeln!(out, "near\t{variant}\t{key}");
+            }
+        }
+        for (tag, set) in [("first", &self.first_tokens), ("lower", &self.lowercase_first_tokens)] {
+            let mut tokens: Vec<&Box<str>> = set.iter().collect();
+            tokens.sort_unstable();
+            for token in tokens {
+                let _ = writeln!(out, "{tag}\t{token}");
+            }
+        }
+        out
+    }
+
+    /// An index written by [`NameIndex::to_prebuilt`] for these entries. An error is the
+    /// line and what is wrong with it.
+    pub fn from_prebuilt(
+        text: &str,
+        entries: &[Entry],
+        by_id: &std::collections::HashMap<String, EntryId>,
+        english_words: &'static str,
+    ) -> Result<NameIndex, (usize, String)> {
+        let mut index = NameIndex { english_words, ..NameIndex::default() };
+        let mut lines = text.lines().enumerate().map(|(n, line)| (n + 1, line));
+        match lines.next() {
+            Some((_, PREBUILT_HEADER)) => {}
+            other => return Err((1, format!("expected {PREBUILT_HEADER:?}, found {:?}", other.map_or("", |l| l.1)))),
+        }
+        for (n, line) in lines.filter(|(_, line)| !line.starts_with('#')) {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let number = |field: &str| field.parse::<usize>().map_err(|_| (n, format!("{field:?} is not a number")));
+            match fields.as_slice() {
+                ["max_tokens", value] => index.max_tokens = number(value)?,
+                ["max_fuzzy_key", value] => index.max_fuzzy_key = number(value)?,
+                [tag @ ("name" | "bare"), key, id, trust, simple, capitals_only] => {
+                    let entry = *by_id.get(*id).ok_or_else(|| (n, format!("no entry {id:?}")))?;
+                    debug_assert!((entry as usize) < entries.len());
+                    let trust = match *trust {
+                        "primary" => Trust::Primary,
+                        "curated" => Trust::Curated,
+                        "alternate" => Trust::Alternate,
+                        other => return Err((n, format!("unknown trust {other:?}"))),
+                    };
+                    let capitals_only = match *capitals_only {
+                        "0" => false,
+                        "1" => true,
+                        other => return Err((n, format!("capitals_only is {other:?}, not 0 or 1"))),
+                    };
+                    let posting = Posting { entry, trust, simple: (*simple).into(), capitals_only };
+                    let map = if *tag == "name" { &mut index.by_key } else { &mut index.bare_keys };
+                    push_under(map, key, posting);
+                }
+                ["near", variant, key] => push_under(&mut index.deletions, variant, (*key).into()),
+                ["first", token] => {
+                    index.first_tokens.insert((*token).into());
+                }
+                ["lower", token] => {
+                    index.lowercase_first_tokens.insert((*token).into());
+                }
+                _ => return Err((n, format!("unreadable line {line:?}"))),
+            }
+        }
+        Ok(index)
+    }
+}
+
+/// Appends `value` to the list under `key` (consecutive lines share a key: the last one
+/// inserted is looked up first).
+fn push_under<V>(map: &mut FxHashMap<Box<str>, Vec<V>>, key: &str, value: V) {
+    match map.get_mut(key) {
+        Some(values) => values.push(value),
+        None => {
+            map.insert(key.into(), vec![value]);
+        }
+    }
+}
+
+/// Is `word` a line of `text`, whose lines are in byte order? A binary search over the
+/// bytes, each probe backing up to the start of the line it falls in.
+fn sorted_lines_contain(text: &str, word: &str) -> bool {
+    let bytes = text.as_bytes();
+    // `lo` is always the start of a line, `hi` the start of a line or the end.
+    let (mut lo, mut hi) = (0, bytes.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = bytes[lo..mid].iter().rposition(|&b| b == b'\n').map_or(lo, |i| lo + i + 1);
+        let end = bytes[start..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| start + i);
+        match bytes[start..end].cmp(word.as_bytes()) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    false
 }
 
 /// Best first: match tier, then kind (capital before province before district seat

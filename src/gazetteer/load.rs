@@ -21,6 +21,13 @@ const BUNDLED: [&str; 6] = [
     include_str!("../../gazetteer/regions.tsv"),
 ];
 
+/// The bundled files' name index, made by `cargo run -p xtask -- name-index`
+/// ([`NameIndex::to_prebuilt`]); a test checks it is what they make today.
+/// The bundled name index's file, beside the data files.
+pub const PREBUILT_FILE: &str = "name_index.tsv";
+
+const BUNDLED_NAME_INDEX: &str = include_str!("../../gazetteer/name_index.tsv");
+
 /// Common English words: a property of the language, not of the gazetteer, so always
 /// the bundled list.
 const ENGLISH_WORDS: &str = include_str!("../../gazetteer/english_words.txt");
@@ -53,7 +60,8 @@ pub enum LoadError {
 impl Gazetteer {
     /// The gazetteer built into the binary.
     pub fn bundled() -> Gazetteer {
-        load(BUNDLED, Source::Bundled).expect("the bundled gazetteer is valid (checked by its tests)")
+        load(BUNDLED, Some(BUNDLED_NAME_INDEX), Source::Bundled)
+            .expect("the bundled gazetteer is valid (checked by its tests)")
     }
 
     /// A folder with the same files as `gazetteer/`.
@@ -70,7 +78,7 @@ impl Gazetteer {
             texts.push(text);
         }
         let texts: [&str; 6] = std::array::from_fn(|i| texts[i].as_str());
-        load(texts, Source::Folder(dir.to_owned()))
+        load(texts, None, Source::Folder(dir.to_owned()))
     }
 }
 
@@ -95,7 +103,9 @@ impl Context {
     }
 }
 
-fn load(texts: [&str; 6], source: Source) -> Result<Gazetteer, LoadError> {
+/// The gazetteer of `texts` (the files of [`FILES`]), with their name index read from
+/// `prebuilt` if given, else built.
+fn load(texts: [&str; 6], prebuilt: Option<&str>, source: Source) -> Result<Gazetteer, LoadError> {
     let cx = Context { source };
     let [provinces_json, countries_json, districts_tsv, places_tsv, foreign_tsv, regions_tsv] = texts;
     let mut entries: Vec<Entry> = Vec::new();
@@ -306,7 +316,11 @@ fn load(texts: [&str; 6], source: Source) -> Result<Gazetteer, LoadError> {
         });
     }
 
-    let index = NameIndex::build(&entries, ENGLISH_WORDS);
+    let index = match prebuilt {
+        Some(text) => NameIndex::from_prebuilt(text, &entries, &by_id, ENGLISH_WORDS)
+            .map_err(|(line, message)| cx.invalid(PREBUILT_FILE, line, message))?,
+        None => NameIndex::build(&entries, ENGLISH_WORDS),
+    };
     Ok(Gazetteer { entries, provinces, countries, index, by_id, source: cx.source })
 }
 
@@ -513,6 +527,48 @@ impl Row<'_, '_> {
 mod tests {
     use super::*;
 
+    /// The committed index is the one the bundled files make today, and reads back whole.
+    #[test]
+    fn prebuilt_name_index_is_current() {
+        let built = load(BUNDLED, None, Source::Bundled).expect("bundled files load");
+        let text = built.index.to_prebuilt(&built.entries);
+        assert!(
+            text == BUNDLED_NAME_INDEX,
+            "gazetteer/{PREBUILT_FILE} is not the index of the bundled files: run `cargo run -p xtask -- name-index`"
+        );
+        let read = Gazetteer::bundled();
+        assert_eq!(read.index.to_prebuilt(&read.entries), text);
+        for name in ["Kabul", "Mazar-e Sharif", "Lashkar Gar", "Pul Khumri", "northern Afghanistan", "Doha"] {
+            let ids = |g: &Gazetteer| g.lookup(name).iter().map(|c| (c.entry, c.tier)).collect::<Vec<_>>();
+            assert_eq!(ids(&read), ids(&built), "{name}");
+        }
+    }
+
+    #[test]
+    fn bad_prebuilt_index_names_its_line() {
+        let text = BUNDLED_NAME_INDEX.replacen("\tprimary\t", "\tfirst\t", 1);
+        let line = text.lines().position(|l| l.contains("\tfirst\t")).expect("replaced") + 1;
+        let error = load(BUNDLED, Some(&text), Source::Bundled).err().expect("refused").to_string();
+        assert_eq!(error, format!("gazetteer/{PREBUILT_FILE}:{line}: unknown trust \"first\""));
+        let error = load(BUNDLED, Some("name\tx"), Source::Bundled).err().expect("refused").to_string();
+        assert!(error.starts_with(&format!("gazetteer/{PREBUILT_FILE}:1: expected")), "{error}");
+    }
+
+    /// `NameIndex::is_english_word` searches the list's bytes: it must be sorted lines.
+    #[test]
+    fn english_words_are_sorted_bare_lines() {
+        let words: Vec<&str> = ENGLISH_WORDS.lines().collect();
+        assert!(words.windows(2).all(|w| w[0] < w[1]), "gazetteer/english_words.txt is not sorted and unique");
+        assert!(words.iter().all(|w| !w.is_empty() && w.trim() == *w && !w.contains('\r')));
+        let g = Gazetteer::bundled();
+        for word in [words[0], words[1], words[words.len() / 2], words[words.len() - 1]] {
+            assert!(g.index.is_english_word(word), "{word}");
+        }
+        for word in ["", "kabul", "zzzzzz", "aaa", "aardvarks"] {
+            assert!(!g.index.is_english_word(word), "{word}");
+        }
+    }
+
     #[test]
     fn many_features_load_in_one_pass_and_keep_their_lines() {
         let feature = |i: usize, lat: f64| {
@@ -529,7 +585,8 @@ mod tests {
         let mut texts = BUNDLED;
         texts[1] = &countries;
         let started = std::time::Instant::now();
-        let error = load(texts, Source::Bundled).err().expect("the last feature's latitude is refused").to_string();
+        let error =
+            load(texts, None, Source::Bundled).err().expect("the last feature's latitude is refused").to_string();
         assert_eq!(error, format!("gazetteer/countries.geojson:{}: latitude 95 is outside [-90, 90]", n + 1));
         assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:?}", started.elapsed());
         assert_eq!(feature_lines("{\"type\":\"FeatureCollection\",\"features\":[]}"), Vec::<usize>::new());

@@ -10,7 +10,7 @@ pub use fold::{
     walk_ascii as walk_folded_ascii, Folder,
 };
 pub use index::{rank as rank_candidates, simple as simple_form, Candidate, MatchTier, NameIndex, Posting, Trust};
-pub use load::{LoadError, Source};
+pub use load::{LoadError, Source, PREBUILT_FILE};
 
 use geo::{MultiPolygon, Point};
 use std::collections::HashMap;
