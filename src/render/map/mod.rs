@@ -118,7 +118,7 @@ pub fn displacement_scene(data: &MapData, options: &MapOptions) -> Scene {
 
 /// The control map as SVG.
 pub fn control_svg(data: &MapData, options: &MapOptions) -> String {
-    svg::write(&control_scene(data, options), svg::Background::Drawn)
+    svg::write(&control_scene(data, options), svg::Reader::Person)
 }
 
 /// The control map as PNG, `width_px × scale` pixels wide.
@@ -128,7 +128,7 @@ pub fn control_png(data: &MapData, options: &MapOptions) -> Vec<u8> {
 
 /// The displacement map as SVG.
 pub fn displacement_svg(data: &MapData, options: &MapOptions) -> String {
-    svg::write(&displacement_scene(data, options), svg::Background::Drawn)
+    svg::write(&displacement_scene(data, options), svg::Reader::Person)
 }
 
 /// The displacement map as PNG, `width_px × scale` pixels wide.
@@ -138,7 +138,7 @@ pub fn displacement_png(data: &MapData, options: &MapOptions) -> Vec<u8> {
 
 /// A scene as SVG (for a scene the caller has inspected or changed).
 pub fn scene_svg(scene: &Scene) -> String {
-    svg::write(scene, svg::Background::Drawn)
+    svg::write(scene, svg::Reader::Person)
 }
 
 /// A scene as PNG at `scale`.

@@ -16,21 +16,27 @@ use super::style::Colour;
 use crate::output::{xml_escape, XmlPlace};
 use std::fmt::Write as _;
 
-/// Whether the page's background is an element of the SVG (the SVG maps) or left to
-/// the canvas (the raster fills its pixmap with it, cheaper than rasterising a rectangle).
+/// Who reads the SVG.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Background {
-    Drawn,
-    Omitted,
+pub enum Reader {
+    /// A person, in a browser or a drawing program: the SVG maps. The background is a
+    /// rectangle, and a label's halo is a copy of the text under it, as Illustrator
+    /// draws it (it ignores `paint-order`, and would paint the halo over the text).
+    Person,
+    /// resvg, for the PNG maps. The background is left to the canvas (the raster fills
+    /// its pixmap with it, cheaper than rasterising a rectangle), and a label is one
+    /// element stroked under its fill (`paint-order="stroke"`): the same pixels, with
+    /// the text laid out and its glyphs turned into outlines once instead of twice.
+    Resvg,
 }
 
-/// The scene as a standalone SVG document: one element per item in paint order (two
-/// for a text with a halo).
-pub fn write(scene: &Scene, background: Background) -> String {
+/// The scene as a standalone SVG document: one element per item in paint order (for a
+/// person, two for a text with a halo).
+pub fn write(scene: &Scene, reader: Reader) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let (w, h) = (scene.width, scene.height);
     let _ = writeln!(out, r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">"#);
-    if background == Background::Drawn {
+    if reader == Reader::Person {
         let _ = writeln!(out, r#"<rect x="0" y="0" width="{w}" height="{h}" fill="{}"/>"#, scene.background);
     }
     for item in &scene.items {
@@ -71,21 +77,25 @@ pub fn write(scene: &Scene, background: Background) -> String {
                 }
                 out.push_str("/>\n");
             }
-            Item::Text(text) => {
-                if let Some((colour, width)) = text.halo {
-                    text_element(&mut out, text, colour, Some(width));
+            Item::Text(text) => match (reader, text.halo) {
+                (Reader::Resvg, Some(halo)) => text_element(&mut out, text, Some(halo), true),
+                (Reader::Person, Some(halo)) => {
+                    text_element(&mut out, text, Some(halo), false);
+                    text_element(&mut out, text, None, false);
                 }
-                text_element(&mut out, text, text.colour, None);
-            }
+                (_, None) => text_element(&mut out, text, None, false),
+            },
         }
     }
     out.push_str("</svg>\n");
     out
 }
 
-/// One `<text>`; with `halo`, the text stroked in `colour` that far all round its
-/// glyphs (round joins, so corners stay round as the offset copies drew them).
-fn text_element(out: &mut String, text: &Text, colour: Colour, halo: Option<f64>) {
+/// One `<text>`. With a halo (colour, width), the text stroked in that colour that far
+/// all round its glyphs (round joins, so corners stay round as the offset copies drew
+/// them): filled in the text's colour under that stroke if `under`, else filled in the
+/// halo's colour too, as the copy drawn under the text.
+fn text_element(out: &mut String, text: &Text, halo: Option<(Colour, f64)>, under: bool) {
     out.push_str("<text x=\"");
     number(out, text.x);
     out.push_str("\" y=\"");
@@ -101,11 +111,18 @@ fn text_element(out: &mut String, text: &Text, colour: Colour, halo: Option<f64>
         Align::Centre => out.push_str(" text-anchor=\"middle\""),
         Align::Right => out.push_str(" text-anchor=\"end\""),
     }
-    let _ = write!(out, " fill=\"{colour}\"");
-    if let Some(width) = halo {
+    let fill = match halo {
+        Some((colour, _)) if !under => colour,
+        _ => text.colour,
+    };
+    let _ = write!(out, " fill=\"{fill}\"");
+    if let Some((colour, width)) = halo {
         let _ = write!(out, " stroke=\"{colour}\" stroke-width=\"");
         number(out, 2.0 * width);
         out.push_str("\" stroke-linejoin=\"round\"");
+        if under {
+            out.push_str(" paint-order=\"stroke\"");
+        }
     }
     out.push('>');
     xml_escape(out, &text.text, XmlPlace::Text);
@@ -192,7 +209,7 @@ mod tests {
             ..MapOptions::default()
         };
         let scene = control_scene(&data, &options);
-        let svg = write(&scene, Background::Drawn);
+        let svg = write(&scene, Reader::Person);
         assert!(svg.contains("Kabul \u{fffd}\u{fffd} &lt;script&gt;&amp;&quot;]]&gt;"), "{svg}");
         // The PNG is drawn from the same SVG, which once failed to parse here and panicked.
         assert!(!scene_png(&scene, 1.0).is_empty());
