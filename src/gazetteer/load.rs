@@ -554,21 +554,6 @@ mod tests {
         assert!(error.starts_with(&format!("gazetteer/{PREBUILT_FILE}:1: expected")), "{error}");
     }
 
-    /// `NameIndex::is_english_word` searches the list's bytes: it must be sorted lines.
-    #[test]
-    fn english_words_are_sorted_bare_lines() {
-        let words: Vec<&str> = ENGLISH_WORDS.lines().collect();
-        assert!(words.windows(2).all(|w| w[0] < w[1]), "gazetteer/english_words.txt is not sorted and unique");
-        assert!(words.iter().all(|w| !w.is_empty() && w.trim() == *w && !w.contains('\r')));
-        let g = Gazetteer::bundled();
-        for word in [words[0], words[1], words[words.len() / 2], words[words.len() - 1]] {
-            assert!(g.index.is_english_word(word), "{word}");
-        }
-        for word in ["", "kabul", "zzzzzz", "aaa", "aardvarks"] {
-            assert!(!g.index.is_english_word(word), "{word}");
-        }
-    }
-
     #[test]
     fn many_features_load_in_one_pass_and_keep_their_lines() {
         let feature = |i: usize, lat: f64| {
