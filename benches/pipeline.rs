@@ -6,7 +6,10 @@
 //! The corpus is made here, deterministically, from the repository's own articles
 //! (`tests/corpus/*/*.txt`, `tests/fixtures/articles/*.txt`): copies of them with
 //! their single-word place names swapped for others, to about 5 MB of body text
-//! (`EVENTMAP_BENCH_MB` to change it). Nothing outside the repository is read.
+//! (`EVENTMAP_BENCH_MB` to change it). Nothing outside the repository is read, unless
+//! `EVENTMAP_BENCH_CORPUS` names an input to read instead (anything `eventmap places`
+//! reads: a JSON Lines file, a folder): `benches/geotext_ratio.sh` gives it the corpus
+//! geotext reads, for a ratio on the same text in the same run.
 //!
 //! `cargo bench --bench pipeline`; one core: `taskset -c 0 cargo bench --bench pipeline`.
 //! On a machine shared with other work, `EVENTMAP_BENCH_CPU=1` times the one-thread
@@ -196,6 +199,16 @@ fn corpus(mb: f64) -> Vec<Article> {
     out
 }
 
+/// The benchmark's articles: those of `EVENTMAP_BENCH_CORPUS` if set, else [`corpus`].
+fn articles() -> Vec<Article> {
+    let Some(input) = std::env::var_os("EVENTMAP_BENCH_CORPUS") else { return corpus(corpus_mb()) };
+    let articles: Vec<Article> = ingest::read_articles(&[PathBuf::from(&input)])
+        .map(|article| article.unwrap_or_else(|e| panic!("EVENTMAP_BENCH_CORPUS: {e}")))
+        .collect();
+    assert!(!articles.is_empty(), "EVENTMAP_BENCH_CORPUS={}: no articles", input.to_string_lossy());
+    articles
+}
+
 fn corpus_mb() -> f64 {
     std::env::var("EVENTMAP_BENCH_MB").ok().and_then(|v| v.parse().ok()).filter(|mb: &f64| *mb > 0.0).unwrap_or(5.0)
 }
@@ -246,7 +259,7 @@ fn pipeline(c: &mut Criterion) {
     let g = Gazetteer::bundled();
     let parser = Geoparser::new(&g);
     let options = Options::default();
-    let articles = corpus(corpus_mb());
+    let articles = articles();
     let bytes: u64 = articles.iter().map(|a| a.body.len() as u64).sum();
     eprintln!(
         "pipeline corpus: {} articles, {bytes} bytes of body text; {} rayon threads",
@@ -256,7 +269,7 @@ fn pipeline(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("pipeline");
     group.sample_size(10).warm_up_time(Duration::from_secs(2)).measurement_time(Duration::from_secs(15));
-    group.throughput(Throughput::Bytes(bytes));
+    group.throughput(Throughput::BytesDecimal(bytes));
 
     group.bench_function("places_1_thread", |b| {
         one_thread(b, || articles.iter().map(|a| parser.parse(&a.body).mentions.len()).sum::<usize>())
