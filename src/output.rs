@@ -52,16 +52,16 @@ const FORMULA_STARTS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '＝', '＋'
 /// as numbers, never as formulas. For rows whose cells come from outside: article ids,
 /// text, and a user gazetteer's ids and names.
 pub fn spreadsheet_safe_row<S: AsRef<str>>(row: impl IntoIterator<Item = S>) -> Vec<String> {
-    row.into_iter()
-        .map(|cell| {
-            let cell = cell.as_ref();
-            if is_plain_number(cell) {
-                cell.to_owned()
-            } else {
-                spreadsheet_safe(cell).into_owned()
-            }
-        })
-        .collect()
+    row.into_iter().map(|cell| spreadsheet_safe_cell(cell.as_ref()).into_owned()).collect()
+}
+
+/// One cell of [`spreadsheet_safe_row`], borrowed unless it changes.
+pub fn spreadsheet_safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if is_plain_number(cell) {
+        cell.into()
+    } else {
+        spreadsheet_safe(cell)
+    }
 }
 
 fn is_plain_number(cell: &str) -> bool {

@@ -5,8 +5,9 @@ use anyhow::Result;
 use eventmap::gazetteer::Gazetteer;
 use eventmap::geoparse::{Geoparser, Mention};
 use eventmap::ingest::Article;
-use eventmap::output::{spreadsheet_safe, spreadsheet_safe_row};
+use eventmap::output::{spreadsheet_safe, spreadsheet_safe_cell};
 use serde_json::json;
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -45,7 +46,12 @@ pub fn run(args: PlacesArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outco
             for mention in &mentions {
                 match &mut sink {
                     RowSink::Csv(csv) => {
-                        csv.write_record(spreadsheet_safe_row(csv_row(gazetteer, article, mention)))?
+                        // Cell by cell, borrowed: a row of Strings, made twice, was a
+                        // third of the time of `places` beside geoparsing.
+                        for cell in csv_row(gazetteer, article, mention) {
+                            csv.write_field(cell.as_bytes())?;
+                        }
+                        csv.write_record(None::<&[u8]>)?;
                     }
                     RowSink::Json(json) => json.push(&json_row(gazetteer, article, mention))?,
                 }
@@ -57,29 +63,32 @@ pub fn run(args: PlacesArgs, gazetteer: &Gazetteer, quiet: bool) -> Result<Outco
     Ok(outcome)
 }
 
-/// The mention as a row: metonyms and regions keep their id and name but no province or
-/// coordinates, so nothing maps them.
-fn csv_row(g: &Gazetteer, article: &Article, m: &Mention) -> Vec<String> {
+/// The mention as a row, safe to open in a spreadsheet: metonyms and regions keep their
+/// id and name but no province or coordinates, so nothing maps them.
+fn csv_row<'a>(g: &'a Gazetteer, article: &'a Article, m: &Mention) -> [Cow<'a, str>; 12] {
     let entry = g.entry(m.entry);
     let mappable = !m.metonym && entry.kind.is_afghan();
     let (admin1_code, admin1) = match (&entry.admin1_code, mappable) {
-        (Some(code), true) => (code.clone(), g.province_name(code).unwrap_or("").to_owned()),
-        _ => (String::new(), String::new()),
+        (Some(code), true) => (code.as_str(), g.province_name(code).unwrap_or("")),
+        _ => ("", ""),
     };
     let point = if m.metonym { None } else { entry.point };
-    vec![
-        spreadsheet_safe(&article.id).into_owned(),
-        m.start.to_string(),
-        m.end.to_string(),
-        spreadsheet_safe(&article.body[m.start..m.end]).into_owned(),
-        entry.id.clone(),
-        spreadsheet_safe(&entry.name).into_owned(),
-        kind_label(g, m).to_owned(),
-        admin1_code,
-        admin1,
-        point.map(|p| format!("{:.5}", p.y())).unwrap_or_default(),
-        point.map(|p| format!("{:.5}", p.x())).unwrap_or_default(),
-        format!("{:.2}", m.confidence),
+    let coordinate = |value: Option<f64>| value.map(|v| format!("{v:.5}").into()).unwrap_or_default();
+    // Words from outside (the article's id and text, a name) are quoted even when they
+    // read as a number; the gazetteer's codes as every other table's cells are.
+    [
+        spreadsheet_safe(&article.id),
+        m.start.to_string().into(),
+        m.end.to_string().into(),
+        spreadsheet_safe(&article.body[m.start..m.end]),
+        spreadsheet_safe_cell(&entry.id),
+        spreadsheet_safe(&entry.name),
+        kind_label(g, m).into(),
+        spreadsheet_safe_cell(admin1_code),
+        spreadsheet_safe_cell(admin1),
+        coordinate(point.map(|p| p.y())),
+        coordinate(point.map(|p| p.x())),
+        format!("{:.2}", m.confidence).into(),
     ]
 }
 
