@@ -3,7 +3,8 @@
 
 use super::{CountryShape, Entry, EntryId, Gazetteer, Kind, NameIndex, ProvinceShape, Trust};
 use geo::{Geometry, MultiPolygon, Point};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -271,7 +272,8 @@ fn load(texts: [&str; 6], prebuilt: Option<&str>, source: Source) -> Result<Gaze
         });
     }
 
-    let mut by_id: HashMap<String, EntryId> = HashMap::with_capacity(entries.len());
+    let mut by_id: FxHashMap<String, EntryId> = FxHashMap::default();
+    by_id.reserve(entries.len());
     for (i, entry) in entries.iter().enumerate() {
         if let Some(first) = by_id.insert(entry.id.clone(), i as EntryId) {
             let (file, line) = origins[i];

@@ -13,7 +13,6 @@ pub use index::{rank as rank_candidates, simple as simple_form, Candidate, Match
 pub use load::{LoadError, Source, PREBUILT_FILE};
 
 use geo::{MultiPolygon, Point};
-use std::collections::HashMap;
 use std::fmt;
 
 /// What kind of place an entry is. The order is the tie-break when two entries
@@ -156,7 +155,7 @@ pub struct Gazetteer {
     pub provinces: Vec<ProvinceShape>,
     pub countries: Vec<CountryShape>,
     pub index: NameIndex,
-    by_id: HashMap<String, EntryId>,
+    by_id: rustc_hash::FxHashMap<String, EntryId>,
     /// Where it was loaded from, for messages.
     pub source: Source,
 }
