@@ -689,6 +689,29 @@ mod tests {
         assert!(started.elapsed().as_secs() < 5);
     }
 
+    /// A key whose lines are not together (an edited file) keeps all its postings.
+    #[test]
+    fn prebuilt_runs_of_one_key_add_up() {
+        let g = crate::gazetteer::Gazetteer::bundled();
+        let text = format!(
+            "{PREBUILT_HEADER}\nname\tkabul\tAF-KAB\tprimary\tkabul\t0\nname\tkunduz\tAF-KDZ\tprimary\tkunduz\t0\n\
+             name\tkabul\tAF-BAL\tcurated\tkabul\t1\nfirst\tkabul\n"
+        );
+        let index = NameIndex::from_prebuilt(&text, &g.entries, &g.by_id, "a\nb\n").expect("reads");
+        let entries: Vec<&str> = index.postings("kabul").iter().map(|p| g.entry(p.entry).id.as_str()).collect();
+        assert_eq!(entries, ["AF-KAB", "AF-BAL"]);
+        assert!(index.postings("kabul")[1].capitals_only);
+        assert!(index.starts_a_name("kabul") && !index.starts_a_name("kunduz"));
+        assert!(index.is_english_word("b"));
+        let error = NameIndex::from_prebuilt(
+            &format!("{PREBUILT_HEADER}\nname\tx\tAF-NOPE\tprimary\tx\t0\n"),
+            &g.entries,
+            &g.by_id,
+            "",
+        );
+        assert_eq!(error.err(), Some((2, "no entry \"AF-NOPE\"".to_owned())));
+    }
+
     #[test]
     fn simple_drops_case_accents_and_punctuation() {
         assert_eq!(simple("Mazār-e Sharīf"), "mazaresharif");
