@@ -9,7 +9,10 @@
 //! (`EVENTMAP_BENCH_MB` to change it). Nothing outside the repository is read, unless
 //! `EVENTMAP_BENCH_CORPUS` names an input to read instead (anything `eventmap places`
 //! reads: a JSON Lines file, a folder): `benches/geotext_ratio.sh` gives it the corpus
-//! geotext reads, for a ratio on the same text in the same run.
+//! geotext reads, for a ratio on the same text in the same run. The other way round,
+//! `EVENTMAP_BENCH_WRITE_CORPUS=FILE` writes the corpus benchmarked as the peers read
+//! one (`../shared/peers/make_corpus.py`'s format: an article a line, `date YYYY-MM-DD`
+//! then its text, line breaks as spaces).
 //!
 //! `cargo bench --bench pipeline`; one core: `taskset -c 0 cargo bench --bench pipeline`.
 //! On a machine shared with other work, `EVENTMAP_BENCH_CPU=1` times the one-thread
@@ -260,6 +263,15 @@ fn pipeline(c: &mut Criterion) {
     let parser = Geoparser::new(&g);
     let options = Options::default();
     let articles = articles();
+    if let Some(path) = std::env::var_os("EVENTMAP_BENCH_WRITE_CORPUS") {
+        let mut lines = String::new();
+        for article in &articles {
+            let date = article.date.map(|d| d.to_string()).unwrap_or_default();
+            let text: String = article.body.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+            lines.push_str(&format!("date {date} {text}\n"));
+        }
+        std::fs::write(&path, lines).unwrap_or_else(|e| panic!("EVENTMAP_BENCH_WRITE_CORPUS: {e}"));
+    }
     let bytes: u64 = articles.iter().map(|a| a.body.len() as u64).sum();
     eprintln!(
         "pipeline corpus: {} articles, {bytes} bytes of body text; {} rayon threads",
