@@ -8,7 +8,7 @@
 #   - peers: ../shared/peers/make_corpus.py's, the seed article again and again with its
 #     names swapped; eventmap reads the same documents as JSON Lines
 #     (scripts/peer_corpus_to_jsonl.py, through EVENTMAP_BENCH_CORPUS);
-#   - bench: benches/pipeline.rs's own, the repository's 150 articles in their different
+#   - bench: benches/pipeline.rs's own, the repository's 104 articles in their different
 #     styles with their names swapped, written out for geotext by the benchmark
 #     (EVENTMAP_BENCH_WRITE_CORPUS).
 # Each round and corpus, on core 1: geotext (../shared/peers/peer_geotext.py, its own
