@@ -59,11 +59,12 @@ pub struct Geoparser<'g> {
     /// The same for names written in lower case, sorted by key: few words start one, and
     /// a word's key is walked through them letter by letter as it is folded.
     lowercase_first_tokens: Vec<(&'g str, Range<usize>)>,
-    /// The range of `lowercase_first_tokens` that begins with each ASCII letter, and with
-    /// each two letters or digits (`pair_slot`): read at every lower-case word, where
-    /// scanning the keys of one letter cost more than folding the word.
-    lowercase_initials: [(u32, u32); 128],
-    lowercase_pairs: Vec<(u32, u32)>,
+    /// Which words, by their first three letters or digits as written (`prefix_index`),
+    /// may be the first token of a name written in lower case: read at every lower-case
+    /// word, it turns most of them away with no folding. A word of one or two letters is
+    /// answered exactly; a longer one, by whether any first token begins with the key of
+    /// its first three (a word's key begins with the key of its first letters).
+    lowercase_prefixes: Vec<u64>,
 }
 
 /// Reading the context asks for.
@@ -157,33 +158,40 @@ impl<'g> Geoparser<'g> {
         let first_tokens = ranges(false).collect();
         let mut lowercase_first_tokens: Vec<(&'g str, Range<usize>)> = ranges(true).collect();
         lowercase_first_tokens.sort_unstable_by_key(|(k, _)| *k);
-        let mut lowercase_initials = [(0, 0); 128];
-        for (letter, range) in lowercase_initials.iter_mut().enumerate() {
-            let begins = |k: &str| k.as_bytes().first().is_some_and(|&b| usize::from(b) == letter);
-            let start = lowercase_first_tokens.iter().position(|(k, _)| begins(k)).unwrap_or(0);
-            let len = lowercase_first_tokens[start..].iter().take_while(|(k, _)| begins(k)).count();
-            *range = (start as u32, (start + len) as u32);
-        }
-        let mut lowercase_pairs = vec![(0, 0); PAIR_SLOTS * PAIR_SLOTS];
-        for (i, (key, _)) in lowercase_first_tokens.iter().enumerate() {
-            if let [a, b, ..] = key.as_bytes() {
-                let (a, b) = (pair_slot(*a), pair_slot(*b));
-                if a < PAIR_SLOTS - 1 && b < PAIR_SLOTS - 1 {
-                    // Sorted keys: those beginning with the same two letters are consecutive.
-                    let range = &mut lowercase_pairs[a * PAIR_SLOTS + b];
-                    *range = if range.0 == range.1 { (i as u32, i as u32 + 1) } else { (range.0, i as u32 + 1) };
+        let mut lowercase_prefixes = vec![0u64; PREFIX_SLOTS.pow(3).div_ceil(64)];
+        let mut folder = Folder::default();
+        // Is the key of `letters` a first token (`whole`), or the beginning of one?
+        let mut fits = |letters: &[u8], whole: bool| {
+            folder.clear();
+            folder.push_token(std::str::from_utf8(letters).expect("ASCII"));
+            let key = folder.as_str();
+            let at = lowercase_first_tokens.partition_point(|(k, _)| *k < key);
+            lowercase_first_tokens.get(at).is_some_and(|(k, _)| if whole { *k == key } else { k.starts_with(key) })
+        };
+        let mut mark = |letters: &[u8]| {
+            let slot = prefix_index(std::str::from_utf8(letters).expect("ASCII")).expect("letters and digits");
+            lowercase_prefixes[slot / 64] |= 1 << (slot % 64);
+        };
+        let letters = || (b'0'..=b'9').chain(b'a'..=b'z');
+        for a in letters() {
+            if fits(&[a], true) {
+                mark(&[a]);
+            }
+            for b in letters() {
+                if fits(&[a, b], true) {
+                    mark(&[a, b]);
+                }
+                // The key of "abc" begins with the key of "ab": no first token begins with
+                // it if none begins with that.
+                if !fits(&[a, b], false) {
+                    continue;
+                }
+                for c in letters().filter(|&c| fits(&[a, b, c], false)) {
+                    mark(&[a, b, c]);
                 }
             }
         }
-        Geoparser {
-            gazetteer,
-            connectors,
-            sorted_keys,
-            first_tokens,
-            lowercase_first_tokens,
-            lowercase_initials,
-            lowercase_pairs,
-        }
+        Geoparser { gazetteer, connectors, sorted_keys, first_tokens, lowercase_first_tokens, lowercase_prefixes }
     }
 
     pub fn gazetteer(&self) -> &'g Gazetteer {
@@ -196,27 +204,21 @@ impl<'g> Geoparser<'g> {
     /// words leave them after a letter or two, never wholly folded nor hashed. When it
     /// starts a name, `folder` is left holding its key.
     fn lowercase_first(&self, word: &str, folder: &mut Folder) -> Option<Range<usize>> {
+        if let Some(slot) = prefix_index(word) {
+            if self.lowercase_prefixes[slot / 64] & (1 << (slot % 64)) == 0 {
+                return None;
+            }
+        }
         let firsts = &self.lowercase_first_tokens;
         let (mut lo, mut hi, mut n) = (0, firsts.len(), 0);
-        let mut initial = 0;
         let walked = crate::gazetteer::walk_folded_ascii(word, |letter| {
-            if n == 0 {
-                let (start, end) = self.lowercase_initials[usize::from(letter)];
-                (lo, hi) = (start as usize, end as usize);
-                initial = letter;
-            } else if n == 1 {
-                let (start, end) = self.lowercase_pairs[pair_slot(initial) * PAIR_SLOTS + pair_slot(letter)];
-                (lo, hi) = (start as usize, end as usize);
-            } else {
-                // firsts[lo..hi] begin with the n letters so far (a few keys: read in turn):
-                // the one of n letters (if any) sorts first, then the rest by their next letter.
-                let within = &firsts[lo..hi];
-                let start =
-                    within.iter().position(|(k, _)| k.len() > n && k.as_bytes()[n] >= letter).unwrap_or(within.len());
-                let len = within[start..].iter().take_while(|(k, _)| k.as_bytes()[n] == letter).count();
-                lo += start;
-                hi = lo + len;
-            }
+            // firsts[lo..hi] begin with the n letters so far: the one of n letters (if any)
+            // sorts first, then the rest by their next letter.
+            let within = &firsts[lo..hi];
+            let start = within.partition_point(|(k, _)| k.len() <= n || k.as_bytes()[n] < letter);
+            let len = within[start..].partition_point(|(k, _)| k.as_bytes()[n] == letter);
+            lo += start;
+            hi = lo + len;
             n += 1;
             lo < hi
         });
@@ -696,16 +698,31 @@ impl<'g> Geoparser<'g> {
     }
 }
 
-/// Slots of the two-letter table: the digits, the lower-case letters (all a folded
-/// ASCII word is made of), and one for anything else, never filled.
-const PAIR_SLOTS: usize = 37;
+/// Slots of the three-letter table: the digits, the lower-case letters (all a folded
+/// ASCII word is made of), and the end of a word shorter than three.
+const PREFIX_SLOTS: usize = 37;
 
-fn pair_slot(b: u8) -> usize {
+fn prefix_slot(b: Option<u8>) -> usize {
     match b {
-        b'0'..=b'9' => usize::from(b - b'0'),
-        b'a'..=b'z' => usize::from(b - b'a') + 10,
-        _ => PAIR_SLOTS - 1,
+        Some(b @ b'0'..=b'9') => usize::from(b - b'0'),
+        Some(b @ b'a'..=b'z') => usize::from(b - b'a') + 10,
+        _ => PREFIX_SLOTS - 1,
     }
+}
+
+/// The slot of a word's first three letters or digits in the three-letter table; `None`
+/// if another character is among them.
+fn prefix_index(word: &str) -> Option<usize> {
+    let mut index = 0;
+    for at in 0..3 {
+        let b = match word.as_bytes().get(at) {
+            Some(b) if b.is_ascii_alphanumeric() => Some(b.to_ascii_lowercase()),
+            Some(_) => return None,
+            None => None,
+        };
+        index = index * PREFIX_SLOTS + prefix_slot(b);
+    }
+    Some(index)
 }
 
 /// The keys within `within` (a range of the sorted `keys`) that begin with `prefix`. The

@@ -113,3 +113,21 @@ fn offsets_slice_the_body() {
     }
     assert_eq!(&body[parsed.mentions[1].start..parsed.mentions[1].end], "Mazār-e Sharīf");
 }
+
+/// The three-letter table and the walk answer as folding the word and looking it up would.
+#[test]
+fn lowercase_first_tokens_as_folded_lookup() {
+    let g = gazetteer();
+    let parser = Geoparser::new(g);
+    let firsts: FxHashSet<&str> = g.index.first_token_keys(true).collect();
+    let words = include_str!("../../gazetteer/english_words.txt")
+        .lines()
+        .chain(include_str!("../../gazetteer/places.tsv").split(|c: char| !crate::gazetteer::is_word_char(c)))
+        .chain(["the", "they", "north", "in", "a", "ah", "gh", "oow", "eeast", "weest", "x'y", "é", "ab'c", "1st"]);
+    let mut folder = Folder::default();
+    for word in words.filter(|w| w.chars().next().is_some_and(|c| c.is_alphanumeric())) {
+        let word = word.to_lowercase();
+        let expected = firsts.contains(crate::gazetteer::fold_key(&word).as_str());
+        assert_eq!(parser.lowercase_first(&word, &mut folder).is_some(), expected, "{word:?}");
+    }
+}
