@@ -56,9 +56,8 @@ pub struct Geoparser<'g> {
     /// the range of `sorted_keys` that begins with it: a growing span's key is looked for
     /// only inside the range of its shorter key.
     first_tokens: FxHashMap<&'g str, Range<usize>>,
-    /// The same for names written in lower case, sorted by key: few words start one, and
-    /// a word's key is walked through them letter by letter as it is folded.
-    lowercase_first_tokens: Vec<(&'g str, Range<usize>)>,
+    /// The same for names written in lower case.
+    lowercase_first_tokens: FxHashMap<&'g str, Range<usize>>,
     /// Which words, by their first three letters or digits as written (`prefix_index`),
     /// may be the first token of a name written in lower case: read at every lower-case
     /// word, it turns most of them away with no folding. A word of one or two letters is
@@ -156,8 +155,9 @@ impl<'g> Geoparser<'g> {
             index.first_token_keys(lowercase).map(|k| (k, keys_beginning(&sorted_keys, k, 0..sorted_keys.len())))
         };
         let first_tokens = ranges(false).collect();
-        let mut lowercase_first_tokens: Vec<(&'g str, Range<usize>)> = ranges(true).collect();
-        lowercase_first_tokens.sort_unstable_by_key(|(k, _)| *k);
+        let lowercase_first_tokens: FxHashMap<&'g str, Range<usize>> = ranges(true).collect();
+        let mut sorted_lowercase_firsts: Vec<&str> = lowercase_first_tokens.keys().copied().collect();
+        sorted_lowercase_firsts.sort_unstable();
         let mut lowercase_prefixes = vec![0u64; PREFIX_SLOTS.pow(3).div_ceil(64)];
         let mut folder = Folder::default();
         // Is the key of `letters` a first token (`whole`), or the beginning of one?
@@ -165,8 +165,8 @@ impl<'g> Geoparser<'g> {
             folder.clear();
             folder.push_token(std::str::from_utf8(letters).expect("ASCII"));
             let key = folder.as_str();
-            let at = lowercase_first_tokens.partition_point(|(k, _)| *k < key);
-            lowercase_first_tokens.get(at).is_some_and(|(k, _)| if whole { *k == key } else { k.starts_with(key) })
+            let at = sorted_lowercase_firsts.partition_point(|k| *k < key);
+            sorted_lowercase_firsts.get(at).is_some_and(|k| if whole { *k == key } else { k.starts_with(key) })
         };
         let mut mark = |letters: &[u8]| {
             let slot = prefix_index(std::str::from_utf8(letters).expect("ASCII")).expect("letters and digits");
@@ -200,8 +200,7 @@ impl<'g> Geoparser<'g> {
 
     /// The range of `sorted_keys` a lower-case word begins, if it is the first token of a
     /// name written in lower case ("northern Afghanistan", "the north"). Almost no word
-    /// is: its key is walked through the sorted first tokens as it is folded, and most
-    /// words leave them after a letter or two, never wholly folded nor hashed. When it
+    /// is, and most are told so by their first letters, never folded nor hashed. When it
     /// starts a name, `folder` is left holding its key.
     fn lowercase_first(&self, word: &str, folder: &mut Folder) -> Option<Range<usize>> {
         if let Some(slot) = prefix_index(word) {
@@ -209,32 +208,9 @@ impl<'g> Geoparser<'g> {
                 return None;
             }
         }
-        let firsts = &self.lowercase_first_tokens;
-        let (mut lo, mut hi, mut n) = (0, firsts.len(), 0);
-        let walked = crate::gazetteer::walk_folded_ascii(word, |letter| {
-            // firsts[lo..hi] begin with the n letters so far: the one of n letters (if any)
-            // sorts first, then the rest by their next letter.
-            let within = &firsts[lo..hi];
-            let start = within.partition_point(|(k, _)| k.len() <= n || k.as_bytes()[n] < letter);
-            let len = within[start..].partition_point(|(k, _)| k.as_bytes()[n] == letter);
-            lo += start;
-            hi = lo + len;
-            n += 1;
-            lo < hi
-        });
-        let found = if walked {
-            firsts.get(lo).filter(|(k, _)| lo < hi && k.len() == n)
-        } else {
-            folder.clear();
-            folder.push_token(word);
-            firsts.binary_search_by_key(&folder.as_str(), |(k, _)| *k).ok().map(|at| &firsts[at])
-        };
-        let (_, range) = found?;
-        if walked {
-            folder.clear();
-            folder.push_token(word);
-        }
-        Some(range.clone())
+        folder.clear();
+        folder.push_token(word);
+        self.lowercase_first_tokens.get(folder.as_str()).cloned()
     }
 
     /// Every place named in `body`.
