@@ -248,6 +248,8 @@ impl<'g> Geoparser<'g> {
         let mut key_lens: Vec<usize> = Vec::with_capacity(max_tokens);
         let mut bare = Folder::default();
         let mut bare_key_lens: Vec<Option<usize>> = Vec::with_capacity(max_tokens);
+        // Buffers of `fuzzy_span`, made once for the article.
+        let (mut fuzzy, mut lower) = (Folder::default(), String::new());
         let mut i = 0;
         while i < tokens.len() {
             let token = &tokens[i];
@@ -268,7 +270,7 @@ impl<'g> Geoparser<'g> {
             };
             let Some(first_range) = first_range else {
                 if !lowercase_start {
-                    if let Some(span) = self.fuzzy_span(body, tokens, i) {
+                    if let Some(span) = self.fuzzy_span(body, tokens, i, folder.as_str(), &mut fuzzy, &mut lower) {
                         i = span.tokens.end;
                         spans.push(span);
                         continue;
@@ -381,7 +383,9 @@ impl<'g> Geoparser<'g> {
                     spans.push(span);
                 }
                 None => {
-                    if let Some(span) = (!lowercase_start).then(|| self.fuzzy_span(body, tokens, i)).flatten() {
+                    let first_key = &folder.as_str()[..key_lens[0]];
+                    let fuzzy_span = || self.fuzzy_span(body, tokens, i, first_key, &mut fuzzy, &mut lower);
+                    if let Some(span) = (!lowercase_start).then(fuzzy_span).flatten() {
                         i = span.tokens.end;
                         spans.push(span);
                     } else {
@@ -394,30 +398,50 @@ impl<'g> Geoparser<'g> {
     }
 
     /// A misspelt name: one edit from a trusted name of 6+ letters. Two-token spans are
-    /// tried first ("Lashkar Gar").
-    fn fuzzy_span(&self, body: &str, tokens: &[Token], i: usize) -> Option<Span> {
+    /// tried first ("Lashkar Gar"). `first_key` is the key of the first token, which the
+    /// spotter has folded; `folder` and `lower` are buffers.
+    fn fuzzy_span(
+        &self,
+        body: &str,
+        tokens: &[Token],
+        i: usize,
+        first_key: &str,
+        folder: &mut Folder,
+        lower: &mut String,
+    ) -> Option<Span> {
         let index = &self.gazetteer.index;
         let token = &tokens[i];
         if token.shape != Shape::Capitalized {
             return None;
         }
+        let mut is_english_word = |word: &str| {
+            if word.is_ascii() {
+                lower.clear();
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+                index.is_english_word(lower)
+            } else {
+                index.is_english_word(&word.to_lowercase())
+            }
+        };
         let first = token.text(body);
-        if first.len() < 4 || index.is_english_word(&first.to_lowercase()) {
+        if first.len() < 4 || is_english_word(first) {
             return None;
         }
-        let mut folder = Folder::default();
-        folder.push_token(first);
-        let mut attempts = vec![(i + 1, folder.as_str().to_owned())];
+        folder.clear();
+        folder.push_key(first_key);
+        let mut two_tokens = false;
         if i + 1 < tokens.len() && tokens[i].gap == Gap::Space && tokens[i + 1].shape == Shape::Capitalized {
             let second = tokens[i + 1].text(body);
-            if !index.is_english_word(&second.to_lowercase()) || second.len() <= 3 {
+            if !is_english_word(second) || second.len() <= 3 {
                 folder.push_token(second);
-                attempts.insert(0, (i + 2, folder.as_str().to_owned()));
+                two_tokens = true;
             }
         }
-        for (end, key) in attempts {
+        let attempts = [(i + 2, folder.as_str()), (i + 1, first_key)];
+        for (end, key) in attempts.into_iter().skip(usize::from(!two_tokens)) {
             let mut candidates = Vec::new();
-            for fuzzy in index.fuzzy_keys(&key) {
+            for fuzzy in index.fuzzy_keys(key) {
                 // "Panjshiri", "Laghmani", "Kabulis": a name plus a suffix is a demonym or a surname.
                 if key.strip_prefix(fuzzy).map(|suffix| DEMONYM_SUFFIXES.contains(&suffix)).unwrap_or(false) {
                     continue;
