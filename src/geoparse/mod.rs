@@ -64,6 +64,8 @@ pub struct Geoparser<'g> {
     /// answered exactly; a longer one, by whether any first token begins with the key of
     /// its first three (a word's key begins with the key of its first letters).
     lowercase_prefixes: Vec<u64>,
+    /// The province of every entry, by number.
+    provinces: EntryProvinces,
 }
 
 /// Reading the context asks for.
@@ -191,7 +193,15 @@ impl<'g> Geoparser<'g> {
                 }
             }
         }
-        Geoparser { gazetteer, connectors, sorted_keys, first_tokens, lowercase_first_tokens, lowercase_prefixes }
+        Geoparser {
+            gazetteer,
+            connectors,
+            sorted_keys,
+            first_tokens,
+            lowercase_first_tokens,
+            lowercase_prefixes,
+            provinces: EntryProvinces::new(gazetteer),
+        }
     }
 
     pub fn gazetteer(&self) -> &'g Gazetteer {
@@ -233,7 +243,7 @@ impl<'g> Geoparser<'g> {
             }
         }
         apply_list_cues(self.gazetteer, body, &tokens.tokens, &mut mentions);
-        apply_document_context(self.gazetteer, &mut mentions);
+        apply_document_context(self.gazetteer, &self.provinces, &mut mentions);
         Parsed { tokens, mentions }
     }
 
@@ -877,32 +887,50 @@ mod tests;
 
 /// A name found in several provinces ("Arghandab" in Kandahar and in Zabul, "Nawa" in
 /// Helmand and Ghazni) takes the reading in a province the article names elsewhere.
-fn apply_document_context(g: &Gazetteer, mentions: &mut [Mention]) {
-    // (Borrowed codes: a String per mention cost more than the rest of this pass.)
-    let province_of = |id: EntryId| g.entry(id).admin1_code.as_deref();
+fn apply_document_context(g: &Gazetteer, provinces: &EntryProvinces, mentions: &mut [Mention]) {
+    let kind_of = |id: EntryId| g.entry(id).kind;
+    let province_of = |id: EntryId| provinces.of[id as usize];
     let spans_provinces = |m: &Mention| {
-        let chosen = g.entry(m.entry);
-        m.alternatives.iter().any(|(a, _)| {
-            let alt = g.entry(*a);
-            alt.kind == chosen.kind && alt.admin1_code != chosen.admin1_code
-        })
+        let (kind, province) = (kind_of(m.entry), province_of(m.entry));
+        m.alternatives.iter().any(|(a, _)| kind_of(*a) == kind && province_of(*a) != province)
     };
-    let named: std::collections::BTreeSet<&str> =
-        mentions.iter().filter(|m| !m.metonym && !spans_provinces(m)).filter_map(|m| province_of(m.entry)).collect();
+    // Provinces by number: a BTreeSet of codes, and reading the codes, cost more than the
+    // rest of this pass.
+    let mut named = vec![false; provinces.count + 1];
+    for m in mentions.iter().filter(|m| !m.metonym && !spans_provinces(m)) {
+        named[usize::from(province_of(m.entry))] = true;
+    }
+    let is_named = |id: EntryId| province_of(id) != 0 && named[usize::from(province_of(id))];
     for m in mentions.iter_mut().filter(|m| !m.metonym) {
-        let chosen = g.entry(m.entry);
-        if chosen.admin1_code.as_deref().is_some_and(|c| named.contains(c)) {
+        if is_named(m.entry) {
             continue;
         }
-        let better = m.alternatives.iter().position(|(a, _)| {
-            let alt = g.entry(*a);
-            alt.kind == chosen.kind && alt.admin1_code.as_deref().is_some_and(|c| named.contains(c))
-        });
+        let kind = kind_of(m.entry);
+        let better = m.alternatives.iter().position(|(a, _)| kind_of(*a) == kind && is_named(*a));
         if let Some(pos) = better {
             let (entry, confidence) = m.alternatives.remove(pos);
             m.alternatives.insert(0, (m.entry, confidence));
             m.entry = entry;
         }
+    }
+}
+
+/// The province of every entry by number (1 and up; 0 for none), for the document
+/// context to compare at every mention without reading the entries' codes.
+struct EntryProvinces {
+    of: Vec<u16>,
+    count: usize,
+}
+
+impl EntryProvinces {
+    fn new(g: &Gazetteer) -> EntryProvinces {
+        let mut numbers: FxHashMap<&str, u16> = FxHashMap::default();
+        let mut of = Vec::with_capacity(g.entries.len());
+        for code in g.entries.iter().map(|e| e.admin1_code.as_deref()) {
+            let next = u16::try_from(numbers.len() + 1).expect("fewer than 65,535 provinces");
+            of.push(code.map_or(0, |code| *numbers.entry(code).or_insert(next)));
+        }
+        EntryProvinces { of, count: numbers.len() }
     }
 }
 
