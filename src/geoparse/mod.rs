@@ -52,12 +52,10 @@ pub struct Geoparser<'g> {
     /// Every key of the name index (with and without connectors), sorted: a span whose key
     /// begins none of them cannot grow into a name, so the spotter stops growing it.
     sorted_keys: Vec<&'g str>,
-    /// The folded first token of every name (capitalised; written in lower case), with
-    /// the range of `sorted_keys` that begins with it: a growing span's key is looked for
-    /// only inside the range of its shorter key.
-    first_tokens: FxHashMap<&'g str, Range<usize>>,
+    /// The folded first token of every name written capitalised.
+    first_tokens: FxHashMap<&'g str, FirstToken>,
     /// The same for names written in lower case.
-    lowercase_first_tokens: FxHashMap<&'g str, Range<usize>>,
+    lowercase_first_tokens: FxHashMap<&'g str, FirstToken>,
     /// Which words, by their first three letters or digits as written (`prefix_index`),
     /// may be the first token of a name written in lower case: read at every lower-case
     /// word, it turns most of them away with no folding. A word of one or two letters is
@@ -66,6 +64,36 @@ pub struct Geoparser<'g> {
     lowercase_prefixes: Vec<u64>,
     /// The province of every entry, by number.
     provinces: EntryProvinces,
+}
+
+/// The folded first token of a name, as the spotter reads it.
+#[derive(Clone)]
+struct FirstToken {
+    /// The range of `sorted_keys` that begins with it: a growing span's key is looked for
+    /// only inside the range of its shorter key.
+    keys: Range<usize>,
+    /// The letters and digits that follow it in the longer keys (bits by `prefix_slot`):
+    /// most spans go no further than their first token ("the Taliban"), and the next
+    /// token's first letter tells them before it is folded.
+    next_letters: u64,
+}
+
+impl FirstToken {
+    /// Can the key `first` (this token's) followed by `token` begin an indexed key?
+    fn may_go_on(&self, first: &str, token: &str) -> bool {
+        let mut letter = None;
+        crate::gazetteer::walk_folded_ascii(token, |l| {
+            letter = Some(l);
+            false
+        });
+        match letter {
+            // (A letter the key ends with folds into it: the token's next letter decides.)
+            Some(letter) if first.as_bytes().last() != Some(&letter) => {
+                self.next_letters & (1 << prefix_slot(Some(letter))) != 0
+            }
+            _ => true,
+        }
+    }
 }
 
 /// Reading the context asks for.
@@ -152,12 +180,20 @@ impl<'g> Geoparser<'g> {
         let mut sorted_keys: Vec<&'g str> = gazetteer.index.keys().collect();
         sorted_keys.sort_unstable();
         sorted_keys.dedup();
-        let ranges = |lowercase: bool| {
+        let first_token_map = |lowercase: bool| -> FxHashMap<&'g str, FirstToken> {
             let index = &gazetteer.index;
-            index.first_token_keys(lowercase).map(|k| (k, keys_beginning(&sorted_keys, k, 0..sorted_keys.len())))
+            let first_token = |key: &str| {
+                let keys = keys_beginning(&sorted_keys, key, 0..sorted_keys.len());
+                let next = sorted_keys[keys.clone()].iter().filter_map(|k| k.as_bytes().get(key.len()));
+                let next_letters = next
+                    .filter(|b| b.is_ascii_alphanumeric())
+                    .fold(0, |letters, b| letters | 1 << prefix_slot(Some(*b)));
+                FirstToken { keys, next_letters }
+            };
+            index.first_token_keys(lowercase).map(|k| (k, first_token(k))).collect()
         };
-        let first_tokens = ranges(false).collect();
-        let lowercase_first_tokens: FxHashMap<&'g str, Range<usize>> = ranges(true).collect();
+        let first_tokens = first_token_map(false);
+        let lowercase_first_tokens = first_token_map(true);
         let mut sorted_lowercase_firsts: Vec<&str> = lowercase_first_tokens.keys().copied().collect();
         sorted_lowercase_firsts.sort_unstable();
         let mut lowercase_prefixes = vec![0u64; PREFIX_SLOTS.pow(3).div_ceil(64)];
@@ -208,11 +244,11 @@ impl<'g> Geoparser<'g> {
         self.gazetteer
     }
 
-    /// The range of `sorted_keys` a lower-case word begins, if it is the first token of a
+    /// The first token a lower-case word is, if it is the first token of a
     /// name written in lower case ("northern Afghanistan", "the north"). Almost no word
     /// is, and most are told so by their first letters, never folded nor hashed. When it
     /// starts a name, `folder` is left holding its key.
-    fn lowercase_first(&self, word: &str, folder: &mut Folder) -> Option<Range<usize>> {
+    fn lowercase_first(&self, word: &str, folder: &mut Folder) -> Option<&FirstToken> {
         if let Some(slot) = prefix_index(word) {
             if self.lowercase_prefixes[slot / 64] & (1 << (slot % 64)) == 0 {
                 return None;
@@ -220,7 +256,7 @@ impl<'g> Geoparser<'g> {
         }
         folder.clear();
         folder.push_token(word);
-        self.lowercase_first_tokens.get(folder.as_str()).cloned()
+        self.lowercase_first_tokens.get(folder.as_str())
     }
 
     /// Every place named in `body`.
@@ -271,14 +307,14 @@ impl<'g> Geoparser<'g> {
                     continue;
                 }
             };
-            let first_range = if lowercase_start {
+            let first = if lowercase_start {
                 self.lowercase_first(token.text(body), &mut folder)
             } else {
                 folder.clear();
                 folder.push_token(token.text(body));
-                self.first_tokens.get(folder.as_str()).cloned()
+                self.first_tokens.get(folder.as_str())
             };
-            let Some(first_range) = first_range else {
+            let Some(first) = first else {
                 if !lowercase_start {
                     if let Some(span) = self.fuzzy_span(body, tokens, i, folder.as_str(), &mut fuzzy, &mut lower) {
                         i = span.tokens.end;
@@ -299,8 +335,8 @@ impl<'g> Geoparser<'g> {
             bare_key_lens.push(None);
             // The indexed keys that begin with each key (the same range while no connector
             // has been left out of the bare key).
-            let mut key_range = first_range.clone();
-            let mut bare_range = first_range;
+            let mut key_range = first.keys.clone();
+            let mut bare_range = first.keys.clone();
             let mut bare_differs = false;
             let mut j = i;
             while j + 1 < tokens.len() && j + 1 - i < max_tokens {
@@ -315,8 +351,12 @@ impl<'g> Geoparser<'g> {
                 if !joins {
                     break;
                 }
-                folder.push_token(next_text);
                 let connector = next.shape == Shape::Lower && crate::gazetteer::is_connector(next_text);
+                // (A connector leaves the bare key as it was, which may go on.)
+                if j == i && !connector && !first.may_go_on(folder.as_str(), next_text) {
+                    break;
+                }
+                folder.push_token(next_text);
                 if !connector {
                     bare.push_token(next_text);
                 }

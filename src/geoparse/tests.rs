@@ -131,3 +131,28 @@ fn lowercase_first_tokens_as_folded_lookup() {
         assert_eq!(parser.lowercase_first(&word, &mut folder).is_some(), expected, "{word:?}");
     }
 }
+
+/// A first token's next letters turn a following word away only when no indexed key
+/// begins with the two.
+#[test]
+fn next_letters_turn_away_only_dead_ends() {
+    let parser = Geoparser::new(gazetteer());
+    let words =
+        ["Taliban", "east", "north", "Sharif", "i", "e", "Gah", "ghar", "Owl", "Qala", "yak", "Kot", "ab", "1st"];
+    let firsts = parser.first_tokens.iter().chain(&parser.lowercase_first_tokens);
+    let mut folder = Folder::default();
+    let mut turned_away = 0;
+    for ((key, first), word) in firsts.flat_map(|f| words.iter().map(move |w| (f, w))) {
+        if !first.may_go_on(key, word) {
+            folder.clear();
+            folder.push_key(key);
+            folder.push_token(word);
+            assert!(
+                keys_beginning(&parser.sorted_keys, folder.as_str(), first.keys.clone()).is_empty(),
+                "{key} {word}"
+            );
+            turned_away += 1;
+        }
+    }
+    assert!(turned_away > 0);
+}
