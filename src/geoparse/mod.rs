@@ -76,6 +76,8 @@ struct FirstToken {
     /// most spans go no further than their first token ("the Taliban"), and the next
     /// token's first letter tells them before it is folded.
     next_letters: u64,
+    /// Is it a whole key ("kabul"), or only the start of some ("thi", of "the north")?
+    whole: bool,
 }
 
 impl FirstToken {
@@ -188,7 +190,7 @@ impl<'g> Geoparser<'g> {
                 let next_letters = next
                     .filter(|b| b.is_ascii_alphanumeric())
                     .fold(0, |letters, b| letters | 1 << prefix_slot(Some(*b)));
-                FirstToken { keys, next_letters }
+                FirstToken { keys, next_letters, whole: index.has_key(key) }
             };
             index.first_token_keys(lowercase).map(|k| (k, first_token(k))).collect()
         };
@@ -390,7 +392,8 @@ impl<'g> Geoparser<'g> {
                 let key = &folder.as_str()[..key_lens[len - 1]];
                 let bare_key = bare_key_lens.get(len - 1).copied().flatten().map(|n| &bare.as_str()[..n]);
                 // Most spans name nothing: answer them before making the span's simple form.
-                if !index.has_key(key) && !bare_key.is_some_and(|b| index.has_key(b) || index.has_bare_key(b)) {
+                let indexed = if len == 1 { first.whole } else { index.has_key(key) };
+                if !indexed && !bare_key.is_some_and(|b| index.has_key(b) || index.has_bare_key(b)) {
                     continue;
                 }
                 let mut candidates = Vec::new();
