@@ -185,9 +185,13 @@ fn classify_gap(gap: &str, tokens: &[Token], t: usize, body: &str) -> Gap {
     if gap.is_empty() {
         return Gap::Other;
     }
-    // The usual gap, answered before the tests below read it.
-    if gap == " " {
-        return Gap::Space;
+    // The usual gaps, answered before the tests below read them (a possessive's gap
+    // begins with its 's).
+    match gap {
+        " " => return Gap::Space,
+        ", " | "," if !tokens[t].possessive => return Gap::Comma,
+        "-" if !tokens[t].possessive => return Gap::Hyphen,
+        _ => {}
     }
     let newlines = gap.bytes().filter(|b| *b == b'\n').count();
     if newlines >= 2 {
@@ -233,9 +237,8 @@ fn ends_sentence(gap: &str, tokens: &[Token], t: usize, body: &str) -> bool {
     let word = tokens[t].text(body);
     let dot_first = gap.trim_start().starts_with('.');
     if dot_first {
-        let lower = word.to_ascii_lowercase();
         // "Mr.", "Aug.", initials such as "U.S." or "A. Rahim".
-        if ABBREVIATIONS.contains(&lower.as_str())
+        if ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
             || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
         {
             return false;
