@@ -579,14 +579,13 @@ impl<'g> Geoparser<'g> {
 
         // The reading the context asks for.
         let cue = if region { None } else { self.cue(body, toks, last, prev, next) };
-        let mut order: Vec<&Candidate> = span.candidates.iter().collect();
+        let mut order = span.candidates;
         if let Some(cue) = cue {
             if let Some(pos) = order.iter().position(|c| cue.accepts(g.entry(c.entry).kind)) {
-                let chosen = order.remove(pos);
-                order.insert(0, chosen);
+                order[..=pos].rotate_right(1);
             }
         }
-        let chosen = order[0];
+        let chosen = &order[0];
         let chosen_entry = g.entry(chosen.entry);
         let ambiguous = order.iter().skip(1).any(|c| {
             let e = g.entry(c.entry);
@@ -608,7 +607,7 @@ impl<'g> Geoparser<'g> {
         Some(Mention {
             start: toks[first].start,
             end: toks[last].end,
-            tokens: span.tokens.clone(),
+            tokens: span.tokens,
             entry: chosen.entry,
             metonym,
             confidence: (confidence * 100.0).round() / 100.0,
@@ -722,7 +721,7 @@ impl<'g> Geoparser<'g> {
                 }
             }
             // "Kunduz, a city in the north", "Sheberghan, the capital of Jowzjan".
-            if toks[last].gap == Gap::Comma && matches!(word(n).to_ascii_lowercase().as_str(), "a" | "an" | "the") {
+            if toks[last].gap == Gap::Comma && ["a", "an", "the"].iter().any(|a| word(n).eq_ignore_ascii_case(a)) {
                 let mut t = n + 1;
                 while t < toks.len() && t <= n + 4 {
                     if let Some(cue) = Cue::from_word(word(t)) {
@@ -870,9 +869,8 @@ fn apply_list_cues(g: &Gazetteer, body: &str, toks: &[Token], mentions: &mut [Me
             while toks[t].gap != Gap::SentenceEnd && t + 1 < toks.len() && steps < 7 {
                 t += 1;
                 steps += 1;
-                let plural = word(t).to_ascii_lowercase();
-                if plural == "provinces" || plural == "cities" || plural == "districts" {
-                    cue = Cue::from_word(&plural);
+                if let Some(plural) = plural_cue(word(t)) {
+                    cue = Some(plural);
                     break;
                 }
                 // Another place starts another phrase. (Mentions are in text order: look
@@ -890,12 +888,11 @@ fn apply_list_cues(g: &Gazetteer, body: &str, toks: &[Token], mentions: &mut [Me
                     if toks[t].gap == Gap::SentenceEnd || (toks[t].gap == Gap::Comma && t + 1 != first_token) {
                         break;
                     }
-                    let plural = word(t).to_ascii_lowercase();
-                    if plural == "provinces" || plural == "cities" || plural == "districts" {
-                        cue = Cue::from_word(&plural);
+                    if let Some(plural) = plural_cue(word(t)) {
+                        cue = Some(plural);
                         break;
                     }
-                    if matches!(plural.as_str(), "centres" | "centers") {
+                    if word(t).eq_ignore_ascii_case("centres") || word(t).eq_ignore_ascii_case("centers") {
                         cue = Some(Cue::District);
                         break;
                     }
@@ -975,6 +972,12 @@ impl EntryProvinces {
         }
         EntryProvinces { of, count: numbers.len() }
     }
+}
+
+/// The cue of a plural that names a list's kind: "provinces", "cities", "districts".
+fn plural_cue(word: &str) -> Option<Cue> {
+    let plural = ["provinces", "cities", "districts"].iter().any(|p| word.eq_ignore_ascii_case(p));
+    plural.then(|| Cue::from_word(word)).flatten()
 }
 
 /// "X and other districts": the cue after a name followed by "and other".
