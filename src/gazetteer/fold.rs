@@ -130,15 +130,16 @@ impl Folder {
 
     /// Appends one token's fold.
     pub fn push_token(&mut self, token: &str) {
+        // (Letters and digits only, the usual token, answered by one pass over it.)
+        if token.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            append_folded_ascii(&mut self.key, token.as_bytes());
+            return;
+        }
         if token.is_ascii() {
-            if token.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                append_folded_ascii(&mut self.key, token.as_bytes());
-            } else {
-                // "Qal'a": the letters without the marks, so that pairs meet across them.
-                self.ascii_scratch.clear();
-                self.ascii_scratch.extend(token.bytes().filter(|b| b.is_ascii_alphanumeric()));
-                append_folded_ascii(&mut self.key, &self.ascii_scratch);
-            }
+            // "Qal'a": the letters without the marks, so that pairs meet across them.
+            self.ascii_scratch.clear();
+            self.ascii_scratch.extend(token.bytes().filter(|b| b.is_ascii_alphanumeric()));
+            append_folded_ascii(&mut self.key, &self.ascii_scratch);
             return;
         }
         self.scratch.clear();
