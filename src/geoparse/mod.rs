@@ -67,7 +67,6 @@ pub struct Geoparser<'g> {
 }
 
 /// The folded first token of a name, as the spotter reads it.
-#[derive(Clone)]
 struct FirstToken {
     /// The range of `sorted_keys` that begins with it: a growing span's key is looked for
     /// only inside the range of its shorter key.
@@ -246,10 +245,10 @@ impl<'g> Geoparser<'g> {
         self.gazetteer
     }
 
-    /// The first token a lower-case word is, if it is the first token of a
-    /// name written in lower case ("northern Afghanistan", "the north"). Almost no word
-    /// is, and most are told so by their first letters, never folded nor hashed. When it
-    /// starts a name, `folder` is left holding its key.
+    /// The lower-case word as the first token of a name written in lower case ("northern
+    /// Afghanistan", "the north"), if it is one. Almost no word is, and most are told so
+    /// by their first letters, never folded nor hashed. When it starts a name, `folder` is
+    /// left holding its key.
     fn lowercase_first(&self, word: &str, folder: &mut Folder) -> Option<&FirstToken> {
         if let Some(slot) = prefix_index(word) {
             if self.lowercase_prefixes[slot / 64] & (1 << (slot % 64)) == 0 {
