@@ -764,16 +764,26 @@ fn prefix_slot(b: Option<u8>) -> usize {
 /// The slot of a word's first three letters or digits in the three-letter table; `None`
 /// if another character is among them.
 fn prefix_index(word: &str) -> Option<usize> {
-    let mut index = 0;
-    for at in 0..3 {
-        let b = match word.as_bytes().get(at) {
-            Some(b) if b.is_ascii_alphanumeric() => Some(b.to_ascii_lowercase()),
-            Some(_) => return None,
-            None => None,
-        };
-        index = index * PREFIX_SLOTS + prefix_slot(b);
-    }
-    Some(index)
+    // (A byte's slot read from a table: asked of every lower-case word.)
+    const SLOTS: [u8; 256] = {
+        let mut slots = [u8::MAX; 256];
+        let mut b = 0;
+        while b < 256 {
+            let lower = (b as u8).to_ascii_lowercase();
+            if lower.is_ascii_digit() {
+                slots[b] = lower - b'0';
+            } else if lower.is_ascii_lowercase() {
+                slots[b] = lower - b'a' + 10;
+            }
+            b += 1;
+        }
+        slots
+    };
+    let slot = |at: usize| match word.as_bytes().get(at) {
+        Some(&b) => (SLOTS[usize::from(b)] != u8::MAX).then(|| usize::from(SLOTS[usize::from(b)])),
+        None => Some(PREFIX_SLOTS - 1),
+    };
+    Some((slot(0)? * PREFIX_SLOTS + slot(1)?) * PREFIX_SLOTS + slot(2)?)
 }
 
 /// The keys within `within` (a range of the sorted `keys`) that begin with `prefix`. The
