@@ -130,15 +130,16 @@ impl Folder {
 
     /// Appends one token's fold.
     pub fn push_token(&mut self, token: &str) {
+        // (Letters and digits only, the usual token, answered by one pass over it.)
+        if token.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            append_folded_ascii(&mut self.key, token.as_bytes());
+            return;
+        }
         if token.is_ascii() {
-            if token.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                append_folded_ascii(&mut self.key, token.as_bytes());
-            } else {
-                // "Qal'a": the letters without the marks, so that pairs meet across them.
-                self.ascii_scratch.clear();
-                self.ascii_scratch.extend(token.bytes().filter(|b| b.is_ascii_alphanumeric()));
-                append_folded_ascii(&mut self.key, &self.ascii_scratch);
-            }
+            // "Qal'a": the letters without the marks, so that pairs meet across them.
+            self.ascii_scratch.clear();
+            self.ascii_scratch.extend(token.bytes().filter(|b| b.is_ascii_alphanumeric()));
+            append_folded_ascii(&mut self.key, &self.ascii_scratch);
             return;
         }
         self.scratch.clear();
@@ -188,29 +189,39 @@ fn fold_ascii(letters: &[u8], mut last: Option<u8>, mut emit: impl FnMut(u8) -> 
     while i < n {
         let c = letters[i].to_ascii_lowercase();
         let next = letters.get(i + 1).map(u8::to_ascii_lowercase);
-        let (folded, advance) = match (c, next) {
-            (b'g', Some(b'h')) => (b'g', 2),
-            (b'o', Some(b'w' | b'u' | b'o')) => (b'u', 2),
-            (b'e', Some(b'e')) => (b'i', 2),
-            (b'h', None) if i > 0 && is_vowel(letters[i - 1].to_ascii_lowercase().into()) => {
-                i += 1;
-                continue;
-            }
-            (b'q', _) => (b'k', 1),
-            (b'e' | b'y', _) => (b'i', 1),
-            (b'o', _) => (b'u', 1),
-            (b'w', _) => (b'v', 1),
-            _ => (c, 1),
-        };
+        if c == b'h' && next.is_none() && i > 0 && is_vowel(letters[i - 1].to_ascii_lowercase().into()) {
+            break;
+        }
+        // A pair folds to what its first letter alone does, and takes the second along.
+        let pair = matches!((c, next), (b'g', Some(b'h')) | (b'o', Some(b'w' | b'u' | b'o')) | (b'e', Some(b'e')));
+        // (A table, not a match: read at every letter of every capitalised word.)
+        let folded = ASCII_FOLDS[usize::from(c & 0x7f)];
         if last != Some(folded) {
             if !emit(folded) {
                 return;
             }
             last = Some(folded);
         }
-        i += advance;
+        i += 1 + usize::from(pair);
     }
 }
+
+/// What each ASCII byte folds to alone, lower-cased: q → k, e and y → i, o → u, w → v.
+const ASCII_FOLDS: [u8; 128] = {
+    let mut folds = [0; 128];
+    let mut b = 0;
+    while b < 128 {
+        folds[b] = match (b as u8).to_ascii_lowercase() {
+            b'q' => b'k',
+            b'e' | b'y' => b'i',
+            b'o' => b'u',
+            b'w' => b'v',
+            other => other,
+        };
+        b += 1;
+    }
+    folds
+};
 
 /// Folds one token's lower-case letters onto the end of `key`: transliteration pairs,
 /// a final h after a vowel, repeated letters (also across the token boundary).

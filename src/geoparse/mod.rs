@@ -52,18 +52,49 @@ pub struct Geoparser<'g> {
     /// Every key of the name index (with and without connectors), sorted: a span whose key
     /// begins none of them cannot grow into a name, so the spotter stops growing it.
     sorted_keys: Vec<&'g str>,
-    /// The folded first token of every name (capitalised; written in lower case), with
-    /// the range of `sorted_keys` that begins with it: a growing span's key is looked for
+    /// The folded first token of every name written capitalised.
+    first_tokens: FxHashMap<&'g str, FirstToken>,
+    /// The same for names written in lower case.
+    lowercase_first_tokens: FxHashMap<&'g str, FirstToken>,
+    /// Which words, by their first three letters or digits as written (`prefix_index`),
+    /// may be the first token of a name written in lower case: read at every lower-case
+    /// word, it turns most of them away with no folding. A word of one or two letters is
+    /// answered exactly; a longer one, by whether any first token begins with the key of
+    /// its first three (a word's key begins with the key of its first letters).
+    lowercase_prefixes: Vec<u64>,
+    /// The province of every entry, by number.
+    provinces: EntryProvinces,
+}
+
+/// The folded first token of a name, as the spotter reads it.
+struct FirstToken {
+    /// The range of `sorted_keys` that begins with it: a growing span's key is looked for
     /// only inside the range of its shorter key.
-    first_tokens: FxHashMap<&'g str, Range<usize>>,
-    /// The same for names written in lower case, sorted by key: few words start one, and
-    /// a word's key is walked through them letter by letter as it is folded.
-    lowercase_first_tokens: Vec<(&'g str, Range<usize>)>,
-    /// The range of `lowercase_first_tokens` that begins with each ASCII letter, and with
-    /// each two letters or digits (`pair_slot`): read at every lower-case word, where
-    /// scanning the keys of one letter cost more than folding the word.
-    lowercase_initials: [(u32, u32); 128],
-    lowercase_pairs: Vec<(u32, u32)>,
+    keys: Range<usize>,
+    /// The letters and digits that follow it in the longer keys (bits by `prefix_slot`):
+    /// most spans go no further than their first token ("the Taliban"), and the next
+    /// token's first letter tells them before it is folded.
+    next_letters: u64,
+    /// Is it a whole key ("kabul"), or only the start of some ("thi", of "the north")?
+    whole: bool,
+}
+
+impl FirstToken {
+    /// Can the key `first` (this token's) followed by `token` begin an indexed key?
+    fn may_go_on(&self, first: &str, token: &str) -> bool {
+        let mut letter = None;
+        crate::gazetteer::walk_folded_ascii(token, |l| {
+            letter = Some(l);
+            false
+        });
+        match letter {
+            // (A letter the key ends with folds into it: the token's next letter decides.)
+            Some(letter) if first.as_bytes().last() != Some(&letter) => {
+                self.next_letters & (1 << prefix_slot(Some(letter))) != 0
+            }
+            _ => true,
+        }
+    }
 }
 
 /// Reading the context asks for.
@@ -150,28 +181,52 @@ impl<'g> Geoparser<'g> {
         let mut sorted_keys: Vec<&'g str> = gazetteer.index.keys().collect();
         sorted_keys.sort_unstable();
         sorted_keys.dedup();
-        let ranges = |lowercase: bool| {
+        let first_token_map = |lowercase: bool| -> FxHashMap<&'g str, FirstToken> {
             let index = &gazetteer.index;
-            index.first_token_keys(lowercase).map(|k| (k, keys_beginning(&sorted_keys, k, 0..sorted_keys.len())))
+            let first_token = |key: &str| {
+                let keys = keys_beginning(&sorted_keys, key, 0..sorted_keys.len());
+                let next = sorted_keys[keys.clone()].iter().filter_map(|k| k.as_bytes().get(key.len()));
+                let next_letters = next
+                    .filter(|b| b.is_ascii_alphanumeric())
+                    .fold(0, |letters, b| letters | 1 << prefix_slot(Some(*b)));
+                FirstToken { keys, next_letters, whole: index.has_key(key) }
+            };
+            index.first_token_keys(lowercase).map(|k| (k, first_token(k))).collect()
         };
-        let first_tokens = ranges(false).collect();
-        let mut lowercase_first_tokens: Vec<(&'g str, Range<usize>)> = ranges(true).collect();
-        lowercase_first_tokens.sort_unstable_by_key(|(k, _)| *k);
-        let mut lowercase_initials = [(0, 0); 128];
-        for (letter, range) in lowercase_initials.iter_mut().enumerate() {
-            let begins = |k: &str| k.as_bytes().first().is_some_and(|&b| usize::from(b) == letter);
-            let start = lowercase_first_tokens.iter().position(|(k, _)| begins(k)).unwrap_or(0);
-            let len = lowercase_first_tokens[start..].iter().take_while(|(k, _)| begins(k)).count();
-            *range = (start as u32, (start + len) as u32);
-        }
-        let mut lowercase_pairs = vec![(0, 0); PAIR_SLOTS * PAIR_SLOTS];
-        for (i, (key, _)) in lowercase_first_tokens.iter().enumerate() {
-            if let [a, b, ..] = key.as_bytes() {
-                let (a, b) = (pair_slot(*a), pair_slot(*b));
-                if a < PAIR_SLOTS - 1 && b < PAIR_SLOTS - 1 {
-                    // Sorted keys: those beginning with the same two letters are consecutive.
-                    let range = &mut lowercase_pairs[a * PAIR_SLOTS + b];
-                    *range = if range.0 == range.1 { (i as u32, i as u32 + 1) } else { (range.0, i as u32 + 1) };
+        let first_tokens = first_token_map(false);
+        let lowercase_first_tokens = first_token_map(true);
+        let mut sorted_lowercase_firsts: Vec<&str> = lowercase_first_tokens.keys().copied().collect();
+        sorted_lowercase_firsts.sort_unstable();
+        let mut lowercase_prefixes = vec![0u64; PREFIX_SLOTS.pow(3).div_ceil(64)];
+        let mut folder = Folder::default();
+        // Is the key of `letters` a first token (`whole`), or the beginning of one?
+        let mut fits = |letters: &[u8], whole: bool| {
+            folder.clear();
+            folder.push_token(std::str::from_utf8(letters).expect("ASCII"));
+            let key = folder.as_str();
+            let at = sorted_lowercase_firsts.partition_point(|k| *k < key);
+            sorted_lowercase_firsts.get(at).is_some_and(|k| if whole { *k == key } else { k.starts_with(key) })
+        };
+        let mut mark = |letters: &[u8]| {
+            let slot = prefix_index(std::str::from_utf8(letters).expect("ASCII")).expect("letters and digits");
+            lowercase_prefixes[slot / 64] |= 1 << (slot % 64);
+        };
+        let letters = || (b'0'..=b'9').chain(b'a'..=b'z');
+        for a in letters() {
+            if fits(&[a], true) {
+                mark(&[a]);
+            }
+            for b in letters() {
+                if fits(&[a, b], true) {
+                    mark(&[a, b]);
+                }
+                // The key of "abc" begins with the key of "ab": no first token begins with
+                // it if none begins with that.
+                if !fits(&[a, b], false) {
+                    continue;
+                }
+                for c in letters().filter(|&c| fits(&[a, b, c], false)) {
+                    mark(&[a, b, c]);
                 }
             }
         }
@@ -181,8 +236,8 @@ impl<'g> Geoparser<'g> {
             sorted_keys,
             first_tokens,
             lowercase_first_tokens,
-            lowercase_initials,
-            lowercase_pairs,
+            lowercase_prefixes,
+            provinces: EntryProvinces::new(gazetteer),
         }
     }
 
@@ -190,49 +245,19 @@ impl<'g> Geoparser<'g> {
         self.gazetteer
     }
 
-    /// The range of `sorted_keys` a lower-case word begins, if it is the first token of a
-    /// name written in lower case ("northern Afghanistan", "the north"). Almost no word
-    /// is: its key is walked through the sorted first tokens as it is folded, and most
-    /// words leave them after a letter or two, never wholly folded nor hashed. When it
-    /// starts a name, `folder` is left holding its key.
-    fn lowercase_first(&self, word: &str, folder: &mut Folder) -> Option<Range<usize>> {
-        let firsts = &self.lowercase_first_tokens;
-        let (mut lo, mut hi, mut n) = (0, firsts.len(), 0);
-        let mut initial = 0;
-        let walked = crate::gazetteer::walk_folded_ascii(word, |letter| {
-            if n == 0 {
-                let (start, end) = self.lowercase_initials[usize::from(letter)];
-                (lo, hi) = (start as usize, end as usize);
-                initial = letter;
-            } else if n == 1 {
-                let (start, end) = self.lowercase_pairs[pair_slot(initial) * PAIR_SLOTS + pair_slot(letter)];
-                (lo, hi) = (start as usize, end as usize);
-            } else {
-                // firsts[lo..hi] begin with the n letters so far (a few keys: read in turn):
-                // the one of n letters (if any) sorts first, then the rest by their next letter.
-                let within = &firsts[lo..hi];
-                let start =
-                    within.iter().position(|(k, _)| k.len() > n && k.as_bytes()[n] >= letter).unwrap_or(within.len());
-                let len = within[start..].iter().take_while(|(k, _)| k.as_bytes()[n] == letter).count();
-                lo += start;
-                hi = lo + len;
+    /// The lower-case word as the first token of a name written in lower case ("northern
+    /// Afghanistan", "the north"), if it is one. Almost no word is, and most are told so
+    /// by their first letters, never folded nor hashed. When it starts a name, `folder` is
+    /// left holding its key.
+    fn lowercase_first(&self, word: &str, folder: &mut Folder) -> Option<&FirstToken> {
+        if let Some(slot) = prefix_index(word) {
+            if self.lowercase_prefixes[slot / 64] & (1 << (slot % 64)) == 0 {
+                return None;
             }
-            n += 1;
-            lo < hi
-        });
-        let found = if walked {
-            firsts.get(lo).filter(|(k, _)| lo < hi && k.len() == n)
-        } else {
-            folder.clear();
-            folder.push_token(word);
-            firsts.binary_search_by_key(&folder.as_str(), |(k, _)| *k).ok().map(|at| &firsts[at])
-        };
-        let (_, range) = found?;
-        if walked {
-            folder.clear();
-            folder.push_token(word);
         }
-        Some(range.clone())
+        folder.clear();
+        folder.push_token(word);
+        self.lowercase_first_tokens.get(folder.as_str())
     }
 
     /// Every place named in `body`.
@@ -255,7 +280,7 @@ impl<'g> Geoparser<'g> {
             }
         }
         apply_list_cues(self.gazetteer, body, &tokens.tokens, &mut mentions);
-        apply_document_context(self.gazetteer, &mut mentions);
+        apply_document_context(self.gazetteer, &self.provinces, &mut mentions);
         Parsed { tokens, mentions }
     }
 
@@ -270,6 +295,8 @@ impl<'g> Geoparser<'g> {
         let mut key_lens: Vec<usize> = Vec::with_capacity(max_tokens);
         let mut bare = Folder::default();
         let mut bare_key_lens: Vec<Option<usize>> = Vec::with_capacity(max_tokens);
+        // Buffers of `fuzzy_span`, made once for the article.
+        let (mut fuzzy, mut lower) = (Folder::default(), String::new());
         let mut i = 0;
         while i < tokens.len() {
             let token = &tokens[i];
@@ -281,16 +308,16 @@ impl<'g> Geoparser<'g> {
                     continue;
                 }
             };
-            let first_range = if lowercase_start {
+            let first = if lowercase_start {
                 self.lowercase_first(token.text(body), &mut folder)
             } else {
                 folder.clear();
                 folder.push_token(token.text(body));
-                self.first_tokens.get(folder.as_str()).cloned()
+                self.first_tokens.get(folder.as_str())
             };
-            let Some(first_range) = first_range else {
+            let Some(first) = first else {
                 if !lowercase_start {
-                    if let Some(span) = self.fuzzy_span(body, tokens, i) {
+                    if let Some(span) = self.fuzzy_span(body, tokens, i, folder.as_str(), &mut fuzzy, &mut lower) {
                         i = span.tokens.end;
                         spans.push(span);
                         continue;
@@ -309,8 +336,8 @@ impl<'g> Geoparser<'g> {
             bare_key_lens.push(None);
             // The indexed keys that begin with each key (the same range while no connector
             // has been left out of the bare key).
-            let mut key_range = first_range.clone();
-            let mut bare_range = first_range;
+            let mut key_range = first.keys.clone();
+            let mut bare_range = first.keys.clone();
             let mut bare_differs = false;
             let mut j = i;
             while j + 1 < tokens.len() && j + 1 - i < max_tokens {
@@ -325,8 +352,12 @@ impl<'g> Geoparser<'g> {
                 if !joins {
                     break;
                 }
-                folder.push_token(next_text);
                 let connector = next.shape == Shape::Lower && crate::gazetteer::is_connector(next_text);
+                // (A connector leaves the bare key as it was, which may go on.)
+                if j == i && !connector && !first.may_go_on(folder.as_str(), next_text) {
+                    break;
+                }
+                folder.push_token(next_text);
                 if !connector {
                     bare.push_token(next_text);
                 }
@@ -360,7 +391,8 @@ impl<'g> Geoparser<'g> {
                 let key = &folder.as_str()[..key_lens[len - 1]];
                 let bare_key = bare_key_lens.get(len - 1).copied().flatten().map(|n| &bare.as_str()[..n]);
                 // Most spans name nothing: answer them before making the span's simple form.
-                if !index.has_key(key) && !bare_key.is_some_and(|b| index.has_key(b) || index.has_bare_key(b)) {
+                let indexed = if len == 1 { first.whole } else { index.has_key(key) };
+                if !indexed && !bare_key.is_some_and(|b| index.has_key(b) || index.has_bare_key(b)) {
                     continue;
                 }
                 let mut candidates = Vec::new();
@@ -403,7 +435,9 @@ impl<'g> Geoparser<'g> {
                     spans.push(span);
                 }
                 None => {
-                    if let Some(span) = (!lowercase_start).then(|| self.fuzzy_span(body, tokens, i)).flatten() {
+                    let first_key = &folder.as_str()[..key_lens[0]];
+                    let fuzzy_span = || self.fuzzy_span(body, tokens, i, first_key, &mut fuzzy, &mut lower);
+                    if let Some(span) = (!lowercase_start).then(fuzzy_span).flatten() {
                         i = span.tokens.end;
                         spans.push(span);
                     } else {
@@ -416,30 +450,50 @@ impl<'g> Geoparser<'g> {
     }
 
     /// A misspelt name: one edit from a trusted name of 6+ letters. Two-token spans are
-    /// tried first ("Lashkar Gar").
-    fn fuzzy_span(&self, body: &str, tokens: &[Token], i: usize) -> Option<Span> {
+    /// tried first ("Lashkar Gar"). `first_key` is the key of the first token, which the
+    /// spotter has folded; `folder` and `lower` are buffers.
+    fn fuzzy_span(
+        &self,
+        body: &str,
+        tokens: &[Token],
+        i: usize,
+        first_key: &str,
+        folder: &mut Folder,
+        lower: &mut String,
+    ) -> Option<Span> {
         let index = &self.gazetteer.index;
         let token = &tokens[i];
         if token.shape != Shape::Capitalized {
             return None;
         }
+        let mut is_english_word = |word: &str| {
+            if word.is_ascii() {
+                lower.clear();
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+                index.is_english_word(lower)
+            } else {
+                index.is_english_word(&word.to_lowercase())
+            }
+        };
         let first = token.text(body);
-        if first.len() < 4 || index.is_english_word(&first.to_lowercase()) {
+        if first.len() < 4 || is_english_word(first) {
             return None;
         }
-        let mut folder = Folder::default();
-        folder.push_token(first);
-        let mut attempts = vec![(i + 1, folder.as_str().to_owned())];
+        folder.clear();
+        folder.push_key(first_key);
+        let mut two_tokens = false;
         if i + 1 < tokens.len() && tokens[i].gap == Gap::Space && tokens[i + 1].shape == Shape::Capitalized {
             let second = tokens[i + 1].text(body);
-            if !index.is_english_word(&second.to_lowercase()) || second.len() <= 3 {
+            if !is_english_word(second) || second.len() <= 3 {
                 folder.push_token(second);
-                attempts.insert(0, (i + 2, folder.as_str().to_owned()));
+                two_tokens = true;
             }
         }
-        for (end, key) in attempts {
+        let attempts = [(i + 2, folder.as_str()), (i + 1, first_key)];
+        for (end, key) in attempts.into_iter().skip(usize::from(!two_tokens)) {
             let mut candidates = Vec::new();
-            for fuzzy in index.fuzzy_keys(&key) {
+            for fuzzy in index.fuzzy_keys(key) {
                 // "Panjshiri", "Laghmani", "Kabulis": a name plus a suffix is a demonym or a surname.
                 if key.strip_prefix(fuzzy).map(|suffix| DEMONYM_SUFFIXES.contains(&suffix)).unwrap_or(false) {
                     continue;
@@ -524,14 +578,13 @@ impl<'g> Geoparser<'g> {
 
         // The reading the context asks for.
         let cue = if region { None } else { self.cue(body, toks, last, prev, next) };
-        let mut order: Vec<&Candidate> = span.candidates.iter().collect();
+        let mut order = span.candidates;
         if let Some(cue) = cue {
             if let Some(pos) = order.iter().position(|c| cue.accepts(g.entry(c.entry).kind)) {
-                let chosen = order.remove(pos);
-                order.insert(0, chosen);
+                order[..=pos].rotate_right(1);
             }
         }
-        let chosen = order[0];
+        let chosen = &order[0];
         let chosen_entry = g.entry(chosen.entry);
         let ambiguous = order.iter().skip(1).any(|c| {
             let e = g.entry(c.entry);
@@ -553,7 +606,7 @@ impl<'g> Geoparser<'g> {
         Some(Mention {
             start: toks[first].start,
             end: toks[last].end,
-            tokens: span.tokens.clone(),
+            tokens: span.tokens,
             entry: chosen.entry,
             metonym,
             confidence: (confidence * 100.0).round() / 100.0,
@@ -667,7 +720,7 @@ impl<'g> Geoparser<'g> {
                 }
             }
             // "Kunduz, a city in the north", "Sheberghan, the capital of Jowzjan".
-            if toks[last].gap == Gap::Comma && matches!(word(n).to_ascii_lowercase().as_str(), "a" | "an" | "the") {
+            if toks[last].gap == Gap::Comma && ["a", "an", "the"].iter().any(|a| word(n).eq_ignore_ascii_case(a)) {
                 let mut t = n + 1;
                 while t < toks.len() && t <= n + 4 {
                     if let Some(cue) = Cue::from_word(word(t)) {
@@ -696,16 +749,41 @@ impl<'g> Geoparser<'g> {
     }
 }
 
-/// Slots of the two-letter table: the digits, the lower-case letters (all a folded
-/// ASCII word is made of), and one for anything else, never filled.
-const PAIR_SLOTS: usize = 37;
+/// Slots of the three-letter table: the digits, the lower-case letters (all a folded
+/// ASCII word is made of), and the end of a word shorter than three.
+const PREFIX_SLOTS: usize = 37;
 
-fn pair_slot(b: u8) -> usize {
+fn prefix_slot(b: Option<u8>) -> usize {
     match b {
-        b'0'..=b'9' => usize::from(b - b'0'),
-        b'a'..=b'z' => usize::from(b - b'a') + 10,
-        _ => PAIR_SLOTS - 1,
+        Some(b @ b'0'..=b'9') => usize::from(b - b'0'),
+        Some(b @ b'a'..=b'z') => usize::from(b - b'a') + 10,
+        _ => PREFIX_SLOTS - 1,
     }
+}
+
+/// The slot of a word's first three letters or digits in the three-letter table; `None`
+/// if another character is among them.
+fn prefix_index(word: &str) -> Option<usize> {
+    // (A byte's slot read from a table: asked of every lower-case word.)
+    const SLOTS: [u8; 256] = {
+        let mut slots = [u8::MAX; 256];
+        let mut b = 0;
+        while b < 256 {
+            let lower = (b as u8).to_ascii_lowercase();
+            if lower.is_ascii_digit() {
+                slots[b] = lower - b'0';
+            } else if lower.is_ascii_lowercase() {
+                slots[b] = lower - b'a' + 10;
+            }
+            b += 1;
+        }
+        slots
+    };
+    let slot = |at: usize| match word.as_bytes().get(at) {
+        Some(&b) => (SLOTS[usize::from(b)] != u8::MAX).then(|| usize::from(SLOTS[usize::from(b)])),
+        None => Some(PREFIX_SLOTS - 1),
+    };
+    Some((slot(0)? * PREFIX_SLOTS + slot(1)?) * PREFIX_SLOTS + slot(2)?)
 }
 
 /// The keys within `within` (a range of the sorted `keys`) that begin with `prefix`. The
@@ -800,9 +878,8 @@ fn apply_list_cues(g: &Gazetteer, body: &str, toks: &[Token], mentions: &mut [Me
             while toks[t].gap != Gap::SentenceEnd && t + 1 < toks.len() && steps < 7 {
                 t += 1;
                 steps += 1;
-                let plural = word(t).to_ascii_lowercase();
-                if plural == "provinces" || plural == "cities" || plural == "districts" {
-                    cue = Cue::from_word(&plural);
+                if let Some(plural) = plural_cue(word(t)) {
+                    cue = Some(plural);
                     break;
                 }
                 // Another place starts another phrase. (Mentions are in text order: look
@@ -820,12 +897,11 @@ fn apply_list_cues(g: &Gazetteer, body: &str, toks: &[Token], mentions: &mut [Me
                     if toks[t].gap == Gap::SentenceEnd || (toks[t].gap == Gap::Comma && t + 1 != first_token) {
                         break;
                     }
-                    let plural = word(t).to_ascii_lowercase();
-                    if plural == "provinces" || plural == "cities" || plural == "districts" {
-                        cue = Cue::from_word(&plural);
+                    if let Some(plural) = plural_cue(word(t)) {
+                        cue = Some(plural);
                         break;
                     }
-                    if matches!(plural.as_str(), "centres" | "centers") {
+                    if word(t).eq_ignore_ascii_case("centres") || word(t).eq_ignore_ascii_case("centers") {
                         cue = Some(Cue::District);
                         break;
                     }
@@ -860,33 +936,57 @@ mod tests;
 
 /// A name found in several provinces ("Arghandab" in Kandahar and in Zabul, "Nawa" in
 /// Helmand and Ghazni) takes the reading in a province the article names elsewhere.
-fn apply_document_context(g: &Gazetteer, mentions: &mut [Mention]) {
-    // (Borrowed codes: a String per mention cost more than the rest of this pass.)
-    let province_of = |id: EntryId| g.entry(id).admin1_code.as_deref();
+fn apply_document_context(g: &Gazetteer, provinces: &EntryProvinces, mentions: &mut [Mention]) {
+    let kind_of = |id: EntryId| g.entry(id).kind;
+    let province_of = |id: EntryId| provinces.of[id as usize];
     let spans_provinces = |m: &Mention| {
-        let chosen = g.entry(m.entry);
-        m.alternatives.iter().any(|(a, _)| {
-            let alt = g.entry(*a);
-            alt.kind == chosen.kind && alt.admin1_code != chosen.admin1_code
-        })
+        let (kind, province) = (kind_of(m.entry), province_of(m.entry));
+        m.alternatives.iter().any(|(a, _)| kind_of(*a) == kind && province_of(*a) != province)
     };
-    let named: std::collections::BTreeSet<&str> =
-        mentions.iter().filter(|m| !m.metonym && !spans_provinces(m)).filter_map(|m| province_of(m.entry)).collect();
+    // Provinces by number: a BTreeSet of codes, and reading the codes, cost more than the
+    // rest of this pass.
+    let mut named = vec![false; provinces.count + 1];
+    for m in mentions.iter().filter(|m| !m.metonym && !spans_provinces(m)) {
+        named[usize::from(province_of(m.entry))] = true;
+    }
+    let is_named = |id: EntryId| province_of(id) != 0 && named[usize::from(province_of(id))];
     for m in mentions.iter_mut().filter(|m| !m.metonym) {
-        let chosen = g.entry(m.entry);
-        if chosen.admin1_code.as_deref().is_some_and(|c| named.contains(c)) {
+        if is_named(m.entry) {
             continue;
         }
-        let better = m.alternatives.iter().position(|(a, _)| {
-            let alt = g.entry(*a);
-            alt.kind == chosen.kind && alt.admin1_code.as_deref().is_some_and(|c| named.contains(c))
-        });
+        let kind = kind_of(m.entry);
+        let better = m.alternatives.iter().position(|(a, _)| kind_of(*a) == kind && is_named(*a));
         if let Some(pos) = better {
             let (entry, confidence) = m.alternatives.remove(pos);
             m.alternatives.insert(0, (m.entry, confidence));
             m.entry = entry;
         }
     }
+}
+
+/// The province of every entry by number (1 and up; 0 for none), for the document
+/// context to compare at every mention without reading the entries' codes.
+struct EntryProvinces {
+    of: Vec<u16>,
+    count: usize,
+}
+
+impl EntryProvinces {
+    fn new(g: &Gazetteer) -> EntryProvinces {
+        let mut numbers: FxHashMap<&str, u16> = FxHashMap::default();
+        let mut of = Vec::with_capacity(g.entries.len());
+        for code in g.entries.iter().map(|e| e.admin1_code.as_deref()) {
+            let next = u16::try_from(numbers.len() + 1).expect("fewer than 65,535 provinces");
+            of.push(code.map_or(0, |code| *numbers.entry(code).or_insert(next)));
+        }
+        EntryProvinces { of, count: numbers.len() }
+    }
+}
+
+/// The cue of a plural that names a list's kind: "provinces", "cities", "districts".
+fn plural_cue(word: &str) -> Option<Cue> {
+    let plural = ["provinces", "cities", "districts"].iter().any(|p| word.eq_ignore_ascii_case(p));
+    plural.then(|| Cue::from_word(word)).flatten()
 }
 
 /// "X and other districts": the cue after a name followed by "and other".

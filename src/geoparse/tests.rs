@@ -113,3 +113,46 @@ fn offsets_slice_the_body() {
     }
     assert_eq!(&body[parsed.mentions[1].start..parsed.mentions[1].end], "Mazār-e Sharīf");
 }
+
+/// The three-letter table and the walk answer as folding the word and looking it up would.
+#[test]
+fn lowercase_first_tokens_as_folded_lookup() {
+    let g = gazetteer();
+    let parser = Geoparser::new(g);
+    let firsts: FxHashSet<&str> = g.index.first_token_keys(true).collect();
+    let words = include_str!("../../gazetteer/english_words.txt")
+        .lines()
+        .chain(include_str!("../../gazetteer/places.tsv").split(|c: char| !crate::gazetteer::is_word_char(c)))
+        .chain(["the", "they", "north", "in", "a", "ah", "gh", "oow", "eeast", "weest", "x'y", "é", "ab'c", "1st"]);
+    let mut folder = Folder::default();
+    for word in words.filter(|w| w.chars().next().is_some_and(|c| c.is_alphanumeric())) {
+        let word = word.to_lowercase();
+        let expected = firsts.contains(crate::gazetteer::fold_key(&word).as_str());
+        assert_eq!(parser.lowercase_first(&word, &mut folder).is_some(), expected, "{word:?}");
+    }
+}
+
+/// A first token's next letters turn a following word away only when no indexed key
+/// begins with the two.
+#[test]
+fn next_letters_turn_away_only_dead_ends() {
+    let parser = Geoparser::new(gazetteer());
+    let words =
+        ["Taliban", "east", "north", "Sharif", "i", "e", "Gah", "ghar", "Owl", "Qala", "yak", "Kot", "ab", "1st"];
+    let firsts = parser.first_tokens.iter().chain(&parser.lowercase_first_tokens);
+    let mut folder = Folder::default();
+    let mut turned_away = 0;
+    for ((key, first), word) in firsts.flat_map(|f| words.iter().map(move |w| (f, w))) {
+        if !first.may_go_on(key, word) {
+            folder.clear();
+            folder.push_key(key);
+            folder.push_token(word);
+            assert!(
+                keys_beginning(&parser.sorted_keys, folder.as_str(), first.keys.clone()).is_empty(),
+                "{key} {word}"
+            );
+            turned_away += 1;
+        }
+    }
+    assert!(turned_away > 0);
+}
