@@ -170,7 +170,7 @@ pub fn run(cache: &Path, out: &Path, authored: &Path) -> Result<()> {
     for (index, row) in subdivision_rows.iter().enumerate() {
         if row.len() >= 9 && row[2].starts_with("AF.") && row[6] == "2" {
             let code = row[2].clone();
-            let admin1 = code.rsplitn(2, '.').nth(1).unwrap_or_default().to_owned();
+            let admin1 = code.rsplit_once('.').map(|(admin1, _)| admin1).unwrap_or_default().to_owned();
             let admin1_code = iso_by_admin1
                 .get(&admin1)
                 .ok_or_else(|| anyhow!("district {code}: unknown province {admin1}"))?
@@ -949,6 +949,12 @@ fn sources_md(report: &str) -> String {
          pinned in `xtask/src/sources.rs`) and the project-authored tables in \
          `authored/`. Do not edit the generated files by hand: change the authored \
          tables or the converter and rebuild.\n\n\
+         `name_index.tsv` is the name index of the other files (folded keys, their \
+         postings, fuzzy deletion variants, the first words of names), written last by \
+         the same task, or alone by `cargo run -p xtask -- name-index` after an edit. \
+         eventmap reads it instead of building the index at every start (a gazetteer \
+         loaded with `--gazetteer DIR` is indexed at start as before); a unit test fails \
+         when it is not what the files make.\n\n\
          | registry | package | version | sha256 | what is taken |\n|---|---|---|---|---|\n",
     );
     for p in sources::ALL {
@@ -1062,7 +1068,7 @@ fn match_key(s: &str) -> String {
             }
             _ => c,
         };
-        if out.chars().last() != Some(mapped) {
+        if !out.ends_with(mapped) {
             out.push(mapped);
         }
         i += 1;

@@ -5,7 +5,7 @@ mod build;
 mod sources;
 
 use anyhow::{bail, Result};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const USAGE: &str = "\
 usage: cargo run -p xtask -- gazetteer [--cache DIR] [--out DIR]
