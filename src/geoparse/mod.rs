@@ -477,7 +477,9 @@ impl<'g> Geoparser<'g> {
             }
         };
         let first = token.text(body);
-        if first.len() < 4 || is_english_word(first) {
+        // A month or a weekday ("Monday", "August"), capitalised in every sentence, is no
+        // misspelt place: answered before its deletion variants are probed.
+        if first.len() < 4 || contains(words::DATE_WORDS, first) || is_english_word(first) {
             return None;
         }
         folder.clear();
