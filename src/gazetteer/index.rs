@@ -461,11 +461,10 @@ impl NameIndex {
         out
     }
 
-    /// An index written by [`NameIndex::to_prebuilt`] for these entries. An error is the
-    /// line and what is wrong with it.
+    /// An index written by [`NameIndex::to_prebuilt`], its entries named by id. An error
+    /// is the line and what is wrong with it.
     pub fn from_prebuilt(
         text: &str,
-        entries: &[Entry],
         by_id: &FxHashMap<String, EntryId>,
         english_words: &'static str,
     ) -> Result<NameIndex, (usize, String)> {
@@ -491,7 +490,6 @@ impl NameIndex {
                 ["max_fuzzy_key", value] => index.max_fuzzy_key = number(value)?,
                 [tag @ ("name" | "bare"), key, id, trust, simple, capitals_only] => {
                     let entry = *by_id.get(*id).ok_or_else(|| (n, format!("no entry {id:?}")))?;
-                    debug_assert!((entry as usize) < entries.len());
                     let trust = match *trust {
                         "primary" => Trust::Primary,
                         "curated" => Trust::Curated,
@@ -697,18 +695,14 @@ mod tests {
             "{PREBUILT_HEADER}\nname\tkabul\tAF-KAB\tprimary\tkabul\t0\nname\tkunduz\tAF-KDZ\tprimary\tkunduz\t0\n\
              name\tkabul\tAF-BAL\tcurated\tkabul\t1\nfirst\tkabul\n"
         );
-        let index = NameIndex::from_prebuilt(&text, &g.entries, &g.by_id, "a\nb\n").expect("reads");
+        let index = NameIndex::from_prebuilt(&text, &g.by_id, "a\nb\n").expect("reads");
         let entries: Vec<&str> = index.postings("kabul").iter().map(|p| g.entry(p.entry).id.as_str()).collect();
         assert_eq!(entries, ["AF-KAB", "AF-BAL"]);
         assert!(index.postings("kabul")[1].capitals_only);
         assert!(index.starts_a_name("kabul") && !index.starts_a_name("kunduz"));
         assert!(index.is_english_word("b"));
-        let error = NameIndex::from_prebuilt(
-            &format!("{PREBUILT_HEADER}\nname\tx\tAF-NOPE\tprimary\tx\t0\n"),
-            &g.entries,
-            &g.by_id,
-            "",
-        );
+        let error =
+            NameIndex::from_prebuilt(&format!("{PREBUILT_HEADER}\nname\tx\tAF-NOPE\tprimary\tx\t0\n"), &g.by_id, "");
         assert_eq!(error.err(), Some((2, "no entry \"AF-NOPE\"".to_owned())));
     }
 

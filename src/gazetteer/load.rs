@@ -319,7 +319,7 @@ fn load(texts: [&str; 6], prebuilt: Option<&str>, source: Source) -> Result<Gaze
     }
 
     let index = match prebuilt {
-        Some(text) => NameIndex::from_prebuilt(text, &entries, &by_id, ENGLISH_WORDS)
+        Some(text) => NameIndex::from_prebuilt(text, &by_id, ENGLISH_WORDS)
             .map_err(|(line, message)| cx.invalid(PREBUILT_FILE, line, message))?,
         None => NameIndex::build(&entries, ENGLISH_WORDS),
     };
