@@ -409,26 +409,9 @@ pub fn assemble(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::EventType;
 
     fn event(id: &str) -> Event {
-        Event {
-            id: id.to_owned(),
-            article: "a".to_owned(),
-            date: NaiveDate::from_ymd_opt(2021, 8, 10).unwrap(),
-            date_precision: 1,
-            event_type: EventType::Contested,
-            actor: None,
-            place: None,
-            origin: None,
-            destination: None,
-            count: None,
-            people: None,
-            confidence: 0.7,
-            denied: false,
-            sentence: "Fighting in \"Kunduz\".".to_owned(),
-            evidence: 3..9,
-        }
+        crate::extract::test_event(10, "a", id, "Fighting in \"Kunduz\".")
     }
 
     fn write(writer: &mut CacheWriter, name: &str, events: &[Event]) {

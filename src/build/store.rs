@@ -108,26 +108,9 @@ impl EventStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::EventType;
 
     fn event(day: u32, id: &str) -> Event {
-        Event {
-            id: id.to_owned(),
-            article: "a".to_owned(),
-            date: NaiveDate::from_ymd_opt(2021, 8, day).unwrap(),
-            date_precision: 1,
-            event_type: EventType::Contested,
-            actor: None,
-            place: None,
-            origin: None,
-            destination: None,
-            count: None,
-            people: None,
-            confidence: 0.7,
-            denied: false,
-            sentence: format!("Fighting, \"quoted\"\tand all, on the {day}th."),
-            evidence: 3..9,
-        }
+        crate::extract::test_event(day, "a", id, &format!("Fighting, \"quoted\"\tand all, on the {day}th."))
     }
 
     #[test]

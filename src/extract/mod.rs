@@ -1620,3 +1620,26 @@ fn collapse_whitespace(text: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// An event for the tests of what stores and sorts events: a displacement with a count
+/// on `day` August 2021, the keys and the sentence as given.
+#[cfg(test)]
+pub(crate) fn test_event(day: u32, article: &str, id: &str, sentence: &str) -> Event {
+    Event {
+        id: id.to_owned(),
+        article: article.to_owned(),
+        date: chrono::NaiveDate::from_ymd_opt(2021, 8, day).expect("a day of August"),
+        date_precision: 1,
+        event_type: EventType::Displacement,
+        actor: None,
+        place: None,
+        origin: None,
+        destination: None,
+        count: Some(Count { value: 17_000, unit: CountUnit::Families, vague: false, token: 3 }),
+        people: Some(119_000),
+        confidence: 0.85,
+        denied: false,
+        sentence: sentence.to_owned(),
+        evidence: 10..42,
+    }
+}

@@ -210,29 +210,8 @@ impl Iterator for Sorted {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::{Count, CountUnit, EventType};
-    use chrono::NaiveDate;
-
-    /// An event with the three keys and a sentence to tell equal keys apart.
-    fn event(day: u32, article: &str, id: &str, sentence: &str) -> Event {
-        Event {
-            id: id.to_owned(),
-            article: article.to_owned(),
-            date: NaiveDate::from_ymd_opt(2021, 8, day).unwrap(),
-            date_precision: 1,
-            event_type: EventType::Displacement,
-            actor: None,
-            place: None,
-            origin: None,
-            destination: None,
-            count: Some(Count { value: 17_000, unit: CountUnit::Families, vague: false, token: 3 }),
-            people: Some(119_000),
-            confidence: 0.85,
-            denied: false,
-            sentence: sentence.to_owned(),
-            evidence: 10..42,
-        }
-    }
+    // An event with the three keys and a sentence to tell equal keys apart.
+    use crate::extract::test_event as event;
 
     /// A fixed, scrambled sequence with many ties: 500 events over 7 days, 5 articles, 4
     /// ids, so most keys occur several times (told apart by their sentence, their order
